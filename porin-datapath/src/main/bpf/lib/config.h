@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* Copyright Porin authors */
+#pragma once
+
+#include "common.h"
+
+/*
+ * Load-time configuration. The agent writes the whole struct into .rodata
+ * before loading, so the verifier sees constants and dead branches vanish.
+ * Must match dev.porin.datapath.DatapathConfig
+ */
+struct datapath_config {
+	__u32	ct_lifetime_tcp;	/* established TCP, seconds */
+	__u32	ct_lifetime_tcp_syn;	/* TCP until the handshake completes */
+	__u32	ct_lifetime_tcp_close;	/* TCP after FIN in both directions or RST */
+	__u32	ct_lifetime_any;	/* UDP, ICMP and everything else */
+};
+
+/* Defaults are Cilium's (bpf-ct-timeout-regular-*); the agent overrides them. */
+const volatile struct datapath_config CONFIG = {
+	.ct_lifetime_tcp	= 21600,
+	.ct_lifetime_tcp_syn	= 60,
+	.ct_lifetime_tcp_close	= 10,
+	.ct_lifetime_any	= 60,
+};

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porin.datapath.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * libc through {@code java.lang.foreign}. Calls that report failure through errno are bound with
+ * {@link #downcallWithErrno}: their handle takes a capture segment (from {@link #errnoState}) as its
+ * first argument, and {@link #errno} reads the value the call left there.
+ */
+public final class Libc {
+
+    public static final Linker LINKER = Linker.nativeLinker();
+    public static final SymbolLookup LOOKUP = LINKER.defaultLookup();
+
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    public static final int O_RDONLY = 0;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int CLONE_NEWNET = 0x40000000;
+
+    private static final MethodHandle STRERROR = downcall(LOOKUP, "strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle CLOSE = downcall(LOOKUP, "close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle OPEN =
+            downcallWithErrno(LOOKUP, "open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SETNS =
+            downcallWithErrno(LOOKUP, "setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle MOUNT = downcallWithErrno(LOOKUP, "mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle IF_NAMETOINDEX =
+            downcallWithErrno(LOOKUP, "if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+
+    private Libc() {
+    }
+
+    public static MethodHandle downcall(SymbolLookup lookup, String name, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(symbol(lookup, name), fd);
+    }
+
+    public static MethodHandle downcallWithErrno(SymbolLookup lookup, String name, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(symbol(lookup, name), fd, CAPTURE_ERRNO);
+    }
+
+    private static MemorySegment symbol(SymbolLookup lookup, String name) {
+        return lookup.find(name).orElseThrow(() -> new UnsatisfiedLinkError("symbol not found: " + name));
+    }
+
+    /** A segment for a call's captured errno, owned by {@code arena}. */
+    public static MemorySegment errnoState(Arena arena) {
+        return arena.allocate(CAPTURE_LAYOUT);
+    }
+
+    public static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    public static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            return s.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Opens a file read-only with O_CLOEXEC, e.g. a network namespace under /var/run/netns. */
+    public static int open(String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = errnoState(arena);
+            int fd = (int) OPEN.invokeExact(st, arena.allocateFrom(path), O_RDONLY | O_CLOEXEC);
+            if (fd < 0) {
+                throw new NativeException("open(" + path + ")", errno(st));
+            }
+            return fd;
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    public static void close(int fd) {
+        try {
+            int rc = (int) CLOSE.invokeExact(fd);
+            assert rc == 0 || rc == -1;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Moves the calling thread into the network namespace {@code fd} refers to. Only for platform
+     * threads that are dedicated to the namespace: a virtual thread may continue on another carrier.
+     */
+    public static void setns(int fd, int nstype) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = errnoState(arena);
+            int rc = (int) SETNS.invokeExact(st, fd, nstype);
+            if (rc != 0) {
+                throw new NativeException("setns", errno(st));
+            }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    public static void mount(String source, String target, String fsType, long flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = errnoState(arena);
+            int rc = (int) MOUNT.invokeExact(st, arena.allocateFrom(source), arena.allocateFrom(target),
+                    arena.allocateFrom(fsType), flags, MemorySegment.NULL);
+            if (rc != 0) {
+                throw new NativeException("mount(" + fsType + " on " + target + ")", errno(st));
+            }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** The interface index of {@code name} in the calling thread's network namespace, or 0 if there is none. */
+    public static int ifNameToIndex(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) IF_NAMETOINDEX.invokeExact(errnoState(arena), arena.allocateFrom(name));
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+}
