@@ -45,6 +45,10 @@ public final class Libc {
     private static final MethodHandle IF_NAMETOINDEX =
             downcallWithErrno(LOOKUP, "if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
+    private static final MethodHandle CLOCK_GETTIME =
+            downcall(LOOKUP, "clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final int CLOCK_MONOTONIC = 1;
+
     private Libc() {
     }
 
@@ -130,6 +134,22 @@ public final class Libc {
                 throw new NativeException("mount(" + fsType + " on " + target + ")", errno(st));
             }
         } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Seconds of CLOCK_MONOTONIC: the clock of the datapath's conntrack lifetimes ({@code bpf_ktime_get_ns}). */
+    public static long monotonicSeconds() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ts = arena.allocate(16, 8);
+            int rc = (int) CLOCK_GETTIME.invokeExact(CLOCK_MONOTONIC, ts);
+            if (rc != 0) {
+                throw new IllegalStateException("clock_gettime(CLOCK_MONOTONIC) failed");
+            }
+            return ts.get(JAVA_LONG, 0);
+        } catch (IllegalStateException e) {
             throw e;
         } catch (Throwable t) {
             throw new AssertionError(t);

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porin.datapath;
+
+import dev.porin.datapath.libbpf.BpfMap;
+import dev.porin.datapath.libbpf.BpfObject;
+import dev.porin.datapath.libbpf.BpfProgram;
+import dev.porin.datapath.libbpf.Tc;
+import dev.porin.datapath.maps.CtMap;
+import dev.porin.datapath.maps.EndpointMap;
+import dev.porin.datapath.maps.EndpointStatsMap;
+import dev.porin.datapath.maps.MetricsMap;
+import dev.porin.datapath.sys.BpfFs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * The loaded datapath of a node: {@code bpf_lxc}'s programs and its maps, pinned under one bpffs
+ * directory. Loading reuses maps already pinned there, so endpoints, conntrack and counters survive an
+ * agent restart; the fresh programs then replace the old ones on each veth atomically.
+ */
+public final class Datapath implements AutoCloseable {
+
+    public static final String FROM_CONTAINER = "from_container";
+    public static final String TO_CONTAINER = "to_container";
+
+    private final BpfObject lxc;
+    private final Path pinRoot;
+    private final BpfProgram fromContainer;
+    private final BpfProgram toContainer;
+    private final EndpointMap endpoints;
+    private final EndpointStatsMap endpointStats;
+    private final CtMap conntrack;
+    private final MetricsMap metrics;
+    private final List<BpfMap> maps;
+
+    private Datapath(BpfObject lxc, Path pinRoot) {
+        this.lxc = lxc;
+        this.pinRoot = pinRoot;
+        this.fromContainer = lxc.program(FROM_CONTAINER);
+        this.toContainer = lxc.program(TO_CONTAINER);
+        BpfMap lxcMap = lxc.map(EndpointMap.NAME);
+        BpfMap statsMap = lxc.map(EndpointStatsMap.NAME);
+        BpfMap ctMap = lxc.map(CtMap.NAME);
+        BpfMap metricsMap = lxc.map(MetricsMap.NAME);
+        this.endpoints = EndpointMap.of(lxcMap);
+        this.endpointStats = EndpointStatsMap.of(statsMap);
+        this.conntrack = CtMap.of(ctMap);
+        this.metrics = MetricsMap.of(metricsMap);
+        this.maps = List.of(lxcMap, statsMap, ctMap, metricsMap);
+    }
+
+    /**
+     * Loads the datapath with its maps pinned under {@code pinRoot} (mounting bpffs first if needed), and
+     * pins the programs there too so that bpftool users find them.
+     */
+    public static Datapath load(DatapathConfig config, Path pinRoot, int ctMaxEntries) {
+        BpfFs.ensureMounted(pinRoot);
+        try {
+            Files.createDirectories(pinRoot);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + pinRoot, e);
+        }
+        BpfObject lxc = BpfObject.open(DatapathObjects.LXC, DatapathObjects.elf(DatapathObjects.LXC), pinRoot);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment rodata = arena.allocate(DatapathConfig.CODEC.layout());
+            DatapathConfig.CODEC.encode(config, rodata);
+            lxc.setMaxEntries(CtMap.NAME, ctMaxEntries).setConstant("CONFIG", rodata).load();
+            Datapath datapath = new Datapath(lxc, pinRoot);
+            datapath.pinPrograms();
+            return datapath;
+        } catch (RuntimeException e) {
+            lxc.close();
+            throw e;
+        }
+    }
+
+    private void pinPrograms() {
+        for (BpfProgram p : List.of(fromContainer, toContainer)) {
+            Path pin = pinRoot.resolve(p.name());
+            try {
+                Files.deleteIfExists(pin);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot replace " + pin, e);
+            }
+            p.pin(pin);
+        }
+    }
+
+    /** Puts the programs on an endpoint's host-side veth, replacing whatever Porin had there. */
+    public void attach(int ifindex) {
+        Tc.attach(ifindex, Tc.Direction.INGRESS, fromContainer);
+        Tc.attach(ifindex, Tc.Direction.EGRESS, toContainer);
+    }
+
+    /** True if both of Porin's slots on the device hold a program. */
+    public boolean isAttached(int ifindex) {
+        OptionalInt in = Tc.query(ifindex, Tc.Direction.INGRESS);
+        OptionalInt out = Tc.query(ifindex, Tc.Direction.EGRESS);
+        return in.isPresent() && out.isPresent();
+    }
+
+    public EndpointMap endpoints() {
+        return endpoints;
+    }
+
+    public EndpointStatsMap endpointStats() {
+        return endpointStats;
+    }
+
+    public CtMap conntrack() {
+        return conntrack;
+    }
+
+    public MetricsMap metrics() {
+        return metrics;
+    }
+
+    /** The maps, for fill levels in status and metrics. */
+    public List<BpfMap> maps() {
+        return maps;
+    }
+
+    public List<String> programs() {
+        return List.of(fromContainer.name(), toContainer.name());
+    }
+
+    public Path pinRoot() {
+        return pinRoot;
+    }
+
+    /** Unloads this process's handles. Pinned maps and attached programs stay: the datapath keeps running. */
+    @Override
+    public void close() {
+        lxc.close();
+    }
+
+    /** Removes every pin under {@code pinRoot}: the last step of uninstalling Porin from a node. */
+    public static void unpinAll(Path pinRoot) {
+        if (!Files.isDirectory(pinRoot)) {
+            return;
+        }
+        try (var files = Files.list(pinRoot)) {
+            for (Path p : files.toList()) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(pinRoot);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + pinRoot, e);
+        }
+    }
+}

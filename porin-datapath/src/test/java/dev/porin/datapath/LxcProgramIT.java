@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porin.datapath;
+
+import dev.porin.datapath.libbpf.BpfObject;
+import dev.porin.datapath.libbpf.BpfProgram;
+import dev.porin.datapath.libbpf.TestRun;
+import dev.porin.datapath.maps.CtMap;
+import dev.porin.datapath.maps.EndpointMap;
+import dev.porin.datapath.maps.EndpointStatsMap;
+import dev.porin.datapath.maps.MetricsMap;
+import dev.porin.datapath.sys.Libc;
+import dev.porin.datapath.testing.Packets;
+import dev.porin.datapath.testing.Root;
+import dev.porin.net.Ipv4Prefix;
+import dev.porin.net.MacAddress;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.util.Arrays;
+import java.util.Optional;
+
+import static dev.porin.datapath.testing.Packets.ACK;
+import static dev.porin.datapath.testing.Packets.SYN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * bpf_lxc's programs on crafted packets through {@code BPF_PROG_TEST_RUN}. Each test loads a private copy
+ * of the object (maps unpinned), so nothing outlives it. The packet's ingress device is loopback
+ * (ifindex 1): the endpoint whose veth the test pretends it is gets ifindex 1 in the endpoint map.
+ */
+class LxcProgramIT {
+
+    private static final int LO = 1;
+    private static final int OTHER_IFINDEX = 4242;
+
+    private static final Inet4Address A = Ipv4Prefix.parseAddress("10.9.0.2");
+    private static final Inet4Address B = Ipv4Prefix.parseAddress("10.9.0.3");
+    private static final Inet4Address ROUTER = Ipv4Prefix.parseAddress("10.9.0.1");
+    private static final Inet4Address OUTSIDE = Ipv4Prefix.parseAddress("10.9.9.9");
+    private static final MacAddress A_MAC = MacAddress.parse("02:00:00:00:0a:01");
+    private static final MacAddress A_NODE = MacAddress.parse("02:00:00:00:0a:02");
+    private static final MacAddress B_MAC = MacAddress.parse("02:00:00:00:0b:01");
+    private static final MacAddress B_NODE = MacAddress.parse("02:00:00:00:0b:02");
+
+    private BpfObject object;
+    private BpfProgram fromContainer;
+    private BpfProgram toContainer;
+    private EndpointMap endpoints;
+    private EndpointStatsMap stats;
+    private CtMap conntrack;
+    private MetricsMap metrics;
+
+    @BeforeEach
+    void load() {
+        Root.require();
+        object = BpfObject.open("bpf_lxc", DatapathObjects.elf(DatapathObjects.LXC), null);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment config = arena.allocate(DatapathConfig.CODEC.layout());
+            DatapathConfig.CODEC.encode(DatapathConfig.DEFAULTS, config);
+            object.setConstant("CONFIG", config).load();
+        }
+        fromContainer = object.program(Datapath.FROM_CONTAINER);
+        toContainer = object.program(Datapath.TO_CONTAINER);
+        endpoints = EndpointMap.of(object.map(EndpointMap.NAME));
+        stats = EndpointStatsMap.of(object.map(EndpointStatsMap.NAME));
+        conntrack = CtMap.of(object.map(CtMap.NAME));
+        metrics = MetricsMap.of(object.map(MetricsMap.NAME));
+    }
+
+    @AfterEach
+    void unload() {
+        if (object != null) {
+            object.close();
+        }
+    }
+
+    private void endpoint(Inet4Address ip, int id, int ifindex, MacAddress mac, MacAddress nodeMac) {
+        endpoints.upsert(ip, new EndpointMap.Info(ifindex, id, 0, mac, nodeMac, 5));
+        stats.reset(id);
+    }
+
+    private long forwarded(int dir) {
+        return metrics.kv().get(new MetricsMap.Key(0, dir)).map(MetricsMap.Value::count).orElse(0L);
+    }
+
+    private long dropped(DropReason reason, int dir) {
+        return metrics.kv().get(new MetricsMap.Key(reason.code(), dir)).map(MetricsMap.Value::count).orElse(0L);
+    }
+
+    @Test
+    void forwardsToALocalEndpointByRedirectWithRewrittenHeaders() {
+        endpoint(A, 11, LO, A_MAC, A_NODE);
+        endpoint(B, 12, OTHER_IFINDEX, B_MAC, B_NODE);
+
+        TestRun run = fromContainer.testRun(Packets.tcp(A_MAC, A_NODE, A, B, 40000, 80, SYN), LO);
+
+        assertThat(run.retval()).isEqualTo(TestRun.TC_ACT_REDIRECT);
+        byte[] out = run.packet();
+        assertThat(Packets.ethDst(out)).isEqualTo(B_MAC);
+        assertThat(Packets.ethSrc(out)).isEqualTo(B_NODE);
+        assertThat(Packets.ttl(out)).isEqualTo(63);
+        assertThat(Packets.ipChecksumValid(out)).isTrue();
+        assertThat(stats.get(11).orElseThrow().txPackets()).isEqualTo(1);
+        assertThat(stats.get(12).orElseThrow().rxPackets()).isEqualTo(1);
+        assertThat(forwarded(MetricsMap.DIR_EGRESS)).isEqualTo(1);
+        assertThat(forwarded(MetricsMap.DIR_INGRESS)).isEqualTo(1);
+    }
+
+    @Test
+    void createsAConntrackEntryForANewConnection() {
+        endpoint(A, 11, LO, A_MAC, A_NODE);
+        endpoint(B, 12, OTHER_IFINDEX, B_MAC, B_NODE);
+        long before = Libc.monotonicSeconds();
+
+        fromContainer.testRun(Packets.tcp(A_MAC, A_NODE, A, B, 40000, 80, SYN), LO);
+
+        Optional<CtMap.Entry> entry = conntrack.kv().get(new CtMap.Key(A, B, 40000, 80, Packets.TCP));
+        assertThat(entry).isPresent();
+        assertThat(entry.get().txPackets()).isEqualTo(1);
+        assertThat(entry.get().txFlagsSeen()).isEqualTo(SYN);
+        assertThat(entry.get().sourceIdentity()).isEqualTo(5);
+        // A connection still in its handshake lives for the SYN timeout only.
+        assertThat(entry.get().lifetime()).isBetween(before + 59, Libc.monotonicSeconds() + 61);
+    }
+
+    @Test
+    void repliesMatchTheConnectionsEntry() {
+        endpoint(A, 11, LO, A_MAC, A_NODE);
+        endpoint(B, 12, OTHER_IFINDEX, B_MAC, B_NODE);
+        fromContainer.testRun(Packets.tcp(A_MAC, A_NODE, A, B, 40000, 80, SYN), LO);
+
+        // Now the packet comes from B's veth.
+        endpoint(A, 11, OTHER_IFINDEX, A_MAC, A_NODE);
+        endpoint(B, 12, LO, B_MAC, B_NODE);
+        TestRun reply = fromContainer.testRun(Packets.tcp(B_MAC, B_NODE, B, A, 80, 40000, SYN | ACK), LO);
+
+        assertThat(reply.retval()).isEqualTo(TestRun.TC_ACT_REDIRECT);
+        CtMap.Entry entry = conntrack.kv().get(new CtMap.Key(A, B, 40000, 80, Packets.TCP)).orElseThrow();
+        assertThat(entry.rxPackets()).isEqualTo(1);
+        assertThat(entry.rxFlagsSeen()).isEqualTo(SYN | ACK);
+        assertThat(conntrack.kv().get(new CtMap.Key(B, A, 80, 40000, Packets.TCP))).isEmpty();
+        assertThat(conntrack.entries()).hasSize(1);
+    }
+
+    @Test
+    void dropsPacketsWhoseSourceIsNotTheEndpointsAddress() {
+        endpoint(A, 11, LO, A_MAC, A_NODE);
+        endpoint(B, 12, OTHER_IFINDEX, B_MAC, B_NODE);
+
+        TestRun run = fromContainer.testRun(Packets.tcp(A_MAC, A_NODE, OUTSIDE, B, 40000, 80, SYN), LO);
+
+        assertThat(run.retval()).isEqualTo(TestRun.TC_ACT_SHOT);
+        assertThat(dropped(DropReason.INVALID_SIP, MetricsMap.DIR_EGRESS)).isEqualTo(1);
+        assertThat(conntrack.entries()).isEmpty();
+        assertThat(stats.get(12).orElseThrow().rxPackets()).isZero();
+    }
+
+    @Test
+    void dropsAnotherEndpointsAddressComingFromTheWrongVeth() {
+        endpoint(A, 11, LO, A_MAC, A_NODE);
+        endpoint(B, 12, OTHER_IFINDEX, B_MAC, B_NODE);
+
+        // B's address, but sent from A's veth.
+        TestRun run = fromContainer.testRun(Packets.tcp(A_MAC, A_NODE, B, A, 40000, 80, SYN), LO);
+
+        assertThat(run.retval()).isEqualTo(TestRun.TC_ACT_SHOT);
+        assertThat(dropped(DropReason.INVALID_SIP, MetricsMap.DIR_EGRESS)).isEqualTo(1);
+    }
+
+    @Test
+    void sendsTrafficForTheHostToTheStack() {
+        endpoint(A, 11, LO, A_MAC, A_NODE);
+
+        TestRun run = fromContainer.testRun(Packets.udp(A_MAC, A_NODE, A, ROUTER, 5000, 53), LO);
+
+        assertThat(run.retval()).isEqualTo(TestRun.TC_ACT_OK);
+        assertThat(Arrays.equals(run.packet(), Packets.udp(A_MAC, A_NODE, A, ROUTER, 5000, 53))).isTrue();
+        assertThat(conntrack.kv().get(new CtMap.Key(A, ROUTER, 5000, 53, Packets.UDP))).isPresent();
+    }
+
+    @Test
+    void tracksConnectionsTheHostOpensToAPod() {
+        endpoint(A, 11, LO, A_MAC, A_NODE);
+
+        TestRun in = toContainer.testRun(Packets.tcp(A_NODE, A_MAC, ROUTER, A, 50000, 8080, SYN), LO);
+        TestRun out = fromContainer.testRun(Packets.tcp(A_MAC, A_NODE, A, ROUTER, 8080, 50000, SYN | ACK), LO);
+
+        assertThat(in.retval()).isEqualTo(TestRun.TC_ACT_OK);
+        assertThat(out.retval()).isEqualTo(TestRun.TC_ACT_OK);
+        CtMap.Entry entry = conntrack.kv().get(new CtMap.Key(ROUTER, A, 50000, 8080, Packets.TCP)).orElseThrow();
+        assertThat(entry.txPackets()).isEqualTo(1);
+        assertThat(entry.rxPackets()).isEqualTo(1);
+        assertThat(entry.sourceIdentity()).isZero();
+        assertThat(stats.get(11).orElseThrow().rxPackets()).isEqualTo(1);
+        assertThat(stats.get(11).orElseThrow().txPackets()).isEqualTo(1);
+    }
+
+    @Test
+    void answersArpForTheGatewayWithTheHostSideMac() {
+        endpoint(A, 11, LO, A_MAC, A_NODE);
+
+        TestRun run = fromContainer.testRun(Packets.arpRequest(A_MAC, A, ROUTER), LO);
+
+        assertThat(run.retval()).isEqualTo(TestRun.TC_ACT_REDIRECT);
+        byte[] reply = run.packet();
+        assertThat(Packets.ethDst(reply)).isEqualTo(A_MAC);
+        assertThat(Packets.ethSrc(reply)).isEqualTo(A_NODE);
+        assertThat(reply[21]).as("ARP opcode").isEqualTo((byte) 2);
+        assertThat(Arrays.copyOfRange(reply, 22, 28)).isEqualTo(A_NODE.bytes());
+        assertThat(Arrays.copyOfRange(reply, 28, 32)).isEqualTo(ROUTER.getAddress());
+        assertThat(Arrays.copyOfRange(reply, 32, 38)).isEqualTo(A_MAC.bytes());
+        assertThat(Arrays.copyOfRange(reply, 38, 42)).isEqualTo(A.getAddress());
+    }
+
+    @Test
+    void icmpEchoRepliesAndErrorsFollowTheConnection() {
+        endpoint(A, 11, LO, A_MAC, A_NODE);
+        byte[] request = Packets.icmpEcho(A_MAC, A_NODE, A, ROUTER, true, 77);
+        fromContainer.testRun(request, LO);
+        assertThat(conntrack.kv().get(new CtMap.Key(A, ROUTER, 77, 77, Packets.ICMP))).isPresent();
+
+        TestRun reply = toContainer.testRun(Packets.icmpEcho(A_NODE, A_MAC, ROUTER, A, false, 77), LO);
+        assertThat(reply.retval()).isEqualTo(TestRun.TC_ACT_OK);
+        assertThat(conntrack.kv().get(new CtMap.Key(A, ROUTER, 77, 77, Packets.ICMP)).orElseThrow().rxPackets())
+                .isEqualTo(1);
+
+        // An unreachable error about A's UDP flow is related to it and creates no entry of its own.
+        byte[] udp = Packets.udp(A_MAC, A_NODE, A, ROUTER, 5000, 53);
+        fromContainer.testRun(udp, LO);
+        toContainer.testRun(Packets.icmpError(A_NODE, A_MAC, ROUTER, A, 3, udp), LO);
+        assertThat(conntrack.entries()).hasSize(2);
+    }
+
+    @Test
+    void dropsWhenTheTtlRunsOut() {
+        endpoint(A, 11, LO, A_MAC, A_NODE);
+        endpoint(B, 12, OTHER_IFINDEX, B_MAC, B_NODE);
+
+        TestRun run = fromContainer.testRun(Packets.withTtl(Packets.tcp(A_MAC, A_NODE, A, B, 1, 2, SYN), 1), LO);
+
+        assertThat(run.retval()).isEqualTo(TestRun.TC_ACT_SHOT);
+        assertThat(dropped(DropReason.TTL_EXCEEDED, MetricsMap.DIR_EGRESS)).isEqualTo(1);
+    }
+
+    @Test
+    void dropsIpv6ItCannotRoute() {
+        endpoint(A, 11, LO, A_MAC, A_NODE);
+
+        TestRun run = fromContainer.testRun(Packets.ipv6Frame(A_MAC, A_NODE), LO);
+
+        assertThat(run.retval()).isEqualTo(TestRun.TC_ACT_SHOT);
+        assertThat(dropped(DropReason.UNKNOWN_L3, MetricsMap.DIR_EGRESS)).isEqualTo(1);
+    }
+}

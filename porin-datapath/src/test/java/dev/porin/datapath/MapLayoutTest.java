@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porin.datapath;
+
+import dev.porin.datapath.libbpf.BpfObject;
+import dev.porin.datapath.libbpf.Btf;
+import dev.porin.datapath.libbpf.MapSpec;
+import dev.porin.datapath.maps.CtMap;
+import dev.porin.datapath.maps.EndpointMap;
+import dev.porin.datapath.maps.EndpointStatsMap;
+import dev.porin.datapath.maps.MapCodec;
+import dev.porin.datapath.maps.MetricsMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.lang.foreign.MemoryLayout;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every map key and value, and the load-time config, as Java lays it out must be what the C compiler
+ * laid out: same size, and every named member at the same offset. The compiler's answer is the BTF in
+ * the compiled object. Needs no root: it only reads the ELF file.
+ */
+class MapLayoutTest {
+
+    private static Btf btf;
+    private static Map<String, MapSpec> specs;
+
+    @BeforeAll
+    static void readObject() throws URISyntaxException {
+        Path object = Path.of(MapLayoutTest.class.getResource("/bpf/bpf_lxc.o").toURI());
+        btf = Btf.parse(object);
+        try (BpfObject obj = BpfObject.open("bpf_lxc", DatapathObjects.elf(DatapathObjects.LXC), null)) {
+            specs = obj.mapSpecs().stream().collect(Collectors.toMap(MapSpec::name, Function.identity()));
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        btf.close();
+    }
+
+    static Stream<MapCodec<?>> codecs() {
+        return Stream.of(EndpointMap.KEY, EndpointMap.VALUE, EndpointStatsMap.VALUE, CtMap.KEY, CtMap.VALUE,
+                MetricsMap.KEY, MetricsMap.VALUE, DatapathConfig.CODEC);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("codecs")
+    void javaLayoutIsTheCompilersLayout(MapCodec<?> codec) {
+        Btf.Struct struct = btf.struct(codec.cStruct()).orElseThrow(
+                () -> new AssertionError("bpf_lxc.o defines no struct " + codec.cStruct()));
+        assertThat(codec.size()).as("sizeof(struct %s)", codec.cStruct()).isEqualTo(struct.size());
+        for (MemoryLayout member : codec.layout().memberLayouts()) {
+            if (member.name().isEmpty()) {
+                continue; // padding
+            }
+            String name = member.name().get();
+            Btf.Member c = struct.member(name).orElseThrow(
+                    () -> new AssertionError("struct " + codec.cStruct() + " has no member " + name));
+            assertThat(c.bitSize()).as("%s.%s is a bitfield", codec.cStruct(), name).isZero();
+            assertThat(codec.layout().byteOffset(MemoryLayout.PathElement.groupElement(name)))
+                    .as("offsetof(struct %s, %s)", codec.cStruct(), name)
+                    .isEqualTo(c.byteOffset());
+        }
+        assertThat(codec.layout().memberLayouts().stream().filter(m -> m.name().isPresent()).count())
+                .as("members of struct %s that Java knows", codec.cStruct())
+                .isEqualTo(struct.members().stream().filter(m -> !m.name().startsWith("pad") && !m.name().equals("reserved")).count());
+    }
+
+    static Stream<Arguments> maps() {
+        return Stream.of(
+                Arguments.of(EndpointMap.NAME, EndpointMap.KEY, EndpointMap.VALUE),
+                Arguments.of(EndpointStatsMap.NAME, EndpointStatsMap.KEY, EndpointStatsMap.VALUE),
+                Arguments.of(CtMap.NAME, CtMap.KEY, CtMap.VALUE),
+                Arguments.of(MetricsMap.NAME, MetricsMap.KEY, MetricsMap.VALUE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("maps")
+    void mapDeclarationsMatchTheirOwners(String map, MapCodec<?> key, MapCodec<?> value) {
+        MapSpec spec = specs.get(map);
+        assertThat(spec).as("bpf_lxc.o declares map %s", map).isNotNull();
+        assertThat(spec.keySize()).as("%s key size", map).isEqualTo(key.size());
+        assertThat(spec.valueSize()).as("%s value size", map).isEqualTo(value.size());
+    }
+
+    @org.junit.jupiter.api.Test
+    void everyDeclaredMapHasAnOwner() {
+        assertThat(specs.keySet()).containsExactlyInAnyOrderElementsOf(
+                maps().map(a -> (String) a.get()[0]).collect(Collectors.toList()));
+    }
+
+    @SuppressWarnings("unused")
+    private static List<String> names(List<Btf.Member> members) {
+        return members.stream().map(Btf.Member::name).toList();
+    }
+}
