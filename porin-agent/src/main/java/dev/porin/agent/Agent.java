@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porin.agent;
+
+import dev.porin.agent.api.ApiServer;
+import dev.porin.agent.api.CniApi;
+import dev.porin.agent.api.ConntrackApi;
+import dev.porin.agent.api.EndpointApi;
+import dev.porin.agent.api.Router;
+import dev.porin.agent.api.StatusApi;
+import dev.porin.agent.node.CniInstaller;
+import dev.porin.agent.node.HostDevice;
+import dev.porin.agent.node.KernelPodNetwork;
+import dev.porin.agent.state.IpamStore;
+import dev.porin.api.Version;
+import dev.porin.api.v1.StatusModel;
+import dev.porin.api.v1.VersionModel;
+import dev.porin.cni.CniService;
+import dev.porin.datapath.Datapath;
+import dev.porin.datapath.DatapathConfig;
+import dev.porin.datapath.libbpf.Kernel;
+import dev.porin.datapath.sys.Libc;
+import dev.porin.endpoint.Endpoint;
+import dev.porin.endpoint.EndpointManager;
+import dev.porin.endpoint.EndpointStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running node agent. Start-up loads the datapath (adopting pinned maps), restores endpoints, then
+ * opens the API and installs the CNI plugin: only a ready agent is ever reachable. Closing it stops the
+ * agent and leaves the datapath running, so pods keep their connectivity until the next agent adopts it.
+ */
+public final class Agent implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentConfig config;
+    private final FileLock lock;
+    private final Datapath datapath;
+    private final IpamStore ipam;
+    private final EndpointManager endpoints;
+    private final ApiServer api;
+    private final ScheduledExecutorService housekeeping;
+    private final Map<String, Boolean> features;
+    private final Instant started = Instant.now();
+
+    private Agent(AgentConfig config, FileLock lock, Datapath datapath, IpamStore ipam, EndpointManager endpoints,
+                  ApiServer api, ScheduledExecutorService housekeeping, Map<String, Boolean> features) {
+        this.config = config;
+        this.lock = lock;
+        this.datapath = datapath;
+        this.ipam = ipam;
+        this.endpoints = endpoints;
+        this.api = api;
+        this.housekeeping = housekeeping;
+        this.features = features;
+    }
+
+    public static Agent start(AgentConfig config) {
+        FileLock lock = lockStateDir(config);
+        Datapath datapath = null;
+        try {
+            Map<String, Boolean> features = Kernel.features();
+            LOG.atInfo().addKeyValue("version", Version.current()).addKeyValue("kernel", Kernel.release())
+                    .addKeyValue("podCIDR", config.podCidr()).addKeyValue("stateDir", config.stateDir())
+                    .log("Starting porin agent");
+            datapath = Datapath.load(DatapathConfig.DEFAULTS, config.bpfRoot(), config.ctMaxEntries());
+            IpamStore ipam = IpamStore.open(config.stateDir().resolve("ipam.json"), config.podCidr());
+            HostDevice.ensure(config.hostDevice(), ipam.router(), config.mtu());
+            EndpointManager endpoints = new EndpointManager(new EndpointStore(config.stateDir().resolve("endpoints")),
+                    ipam, new KernelPodNetwork(datapath), datapath.endpoints(), datapath.endpointStats(),
+                    datapath.conntrack(), config.mtu(), Clock.systemUTC());
+            endpoints.restore();
+
+            Agent[] self = new Agent[1];
+            Router router = new Router();
+            new StatusApi(() -> self[0].status(), new VersionModel(Version.current(), Runtime.version().toString(),
+                    Kernel.release())).register(router);
+            new EndpointApi(endpoints).register(router);
+            new ConntrackApi(datapath.conntrack()).register(router);
+            new CniApi(new CniService(endpoints, ipam, config.mtu())).register(router);
+            ApiServer api = ApiServer.start(config.socket(), router);
+
+            ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("porin-housekeeping").daemon().factory());
+            self[0] = new Agent(config, lock, datapath, ipam, endpoints, api, housekeeping, features);
+            self[0].scheduleConntrackGc();
+            CniInstaller.install(config);
+            LOG.atInfo().addKeyValue("socket", config.socket()).addKeyValue("endpoints", endpoints.list().size())
+                    .log("Agent ready");
+            return self[0];
+        } catch (RuntimeException e) {
+            if (datapath != null) {
+                datapath.close();
+            }
+            release(lock);
+            throw e;
+        }
+    }
+
+    private void scheduleConntrackGc() {
+        long every = config.ctGcInterval().toMillis();
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                int n = datapath.conntrack().collectGarbage(Libc.monotonicSeconds());
+                if (n > 0) {
+                    LOG.atDebug().addKeyValue("deleted", n).log("Conntrack garbage collected");
+                }
+            } catch (RuntimeException e) {
+                LOG.atWarn().setCause(e).log("Conntrack garbage collection failed");
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    StatusModel status() {
+        Map<String, Integer> byState = new TreeMap<>();
+        List<Endpoint> all = endpoints.list();
+        all.forEach(ep -> byState.merge(ep.state().wireName(), 1, Integer::sum));
+        List<StatusModel.MapFill> maps = datapath.maps().stream()
+                .map(m -> new StatusModel.MapFill(m.name(), m.count(), m.maxEntries()))
+                .toList();
+        return new StatusModel(
+                Version.current(),
+                Duration.between(started, Instant.now()).toSeconds(),
+                new StatusModel.Kernel(Kernel.release(), features),
+                new StatusModel.Datapath("Ok", "tc (clsact)", datapath.pinRoot().toString(), datapath.programs()),
+                new StatusModel.Ipam(ipam.cidr().toString(), ipam.router().getHostAddress(), ipam.allocated(),
+                        ipam.capacity()),
+                new StatusModel.Endpoints(all.size(), byState),
+                maps,
+                new StatusModel.Cni(config.cniPlugin().toString(), config.cniConfFile().toString(), config.cniNetwork()),
+                new StatusModel.Api(api.socket().toString()));
+    }
+
+    public EndpointManager endpoints() {
+        return endpoints;
+    }
+
+    /** Stops the agent. The datapath, its pins and the pods' plumbing stay as they are. */
+    @Override
+    public void close() {
+        LOG.info("Stopping porin agent; the datapath keeps forwarding");
+        api.close();
+        housekeeping.shutdownNow();
+        datapath.close();
+        release(lock);
+    }
+
+    /** One agent per state directory: a second one would hand out the same addresses. */
+    private static FileLock lockStateDir(AgentConfig config) {
+        try {
+            Files.createDirectories(config.stateDir());
+            FileChannel ch = FileChannel.open(config.stateDir().resolve("agent.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                ch.close();
+                throw new IllegalStateException("another porin agent is running with state directory "
+                        + config.stateDir());
+            }
+            return lock;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + config.stateDir(), e);
+        }
+    }
+
+    private static void release(FileLock lock) {
+        try {
+            lock.release();
+            lock.channel().close();
+        } catch (IOException e) {
+            LOG.atWarn().setCause(e).log("Cannot release the state directory lock");
+        }
+    }
+}
