@@ -27,14 +27,6 @@ final class MessageBuilder {
         buffer.position(NetlinkMessage.HEADER_LENGTH);
     }
 
-    int type() {
-        return type;
-    }
-
-    boolean isDump() {
-        return (flags & NetlinkMessage.NLM_F_DUMP) == NetlinkMessage.NLM_F_DUMP;
-    }
-
     MessageBuilder u8(int value) {
         ensure(1).put((byte) value);
         return this;

@@ -6,7 +6,11 @@ import dev.porin.datapath.sys.NativeException;
 /**
  * A netlink request the kernel refused, named after the request and its subject, with the kernel's
  * extended-ack text when it gave one:
- * {@code RTM_NEWROUTE 10.250.1.0/24 via 10.250.0.1 dev 7 failed: -22 EINVAL (Invalid argument): Nexthop has invalid gateway}.
+ *
+ * <pre>{@code
+ * RTM_NEWLINK veth lxc1a2b3c peer eth0 failed: -17 EEXIST (File exists)
+ * RTM_NEWROUTE 10.250.8.0/24 via 10.250.7.9 dev 2 failed: -101 ENETUNREACH (Network is unreachable): Nexthop has invalid gateway
+ * }</pre>
  */
 public final class NetlinkException extends NativeException {
 
@@ -17,7 +21,10 @@ public final class NetlinkException extends NativeException {
         this.detail = detail;
     }
 
-    /** What the kernel said beyond the errno (NLMSGERR_ATTR_MSG), or an empty string. */
+    /**
+     * What is known beyond the errno, usually the kernel's extended-ack text (NLMSGERR_ATTR_MSG); an empty
+     * string if nothing is.
+     */
     public String detail() {
         return detail;
     }

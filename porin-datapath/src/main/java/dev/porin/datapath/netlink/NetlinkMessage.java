@@ -19,7 +19,6 @@ record NetlinkMessage(int type, int flags, int seq, int portId, ByteBuffer paylo
     static final int NLMSG_DONE = 3;
 
     static final int NLM_F_REQUEST = 0x01;
-    static final int NLM_F_MULTI = 0x02;
     static final int NLM_F_ACK = 0x04;
     static final int NLM_F_DUMP_INTR = 0x10;
     static final int NLM_F_REPLACE = 0x100;

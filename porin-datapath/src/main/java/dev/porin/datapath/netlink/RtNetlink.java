@@ -21,6 +21,9 @@ import java.util.Optional;
  * }
  * }</pre>
  *
+ * <p>An open instance holds its namespace: after {@code ip netns del}, the namespace and its links live on
+ * until the instance is closed.
+ *
  * <p>An instance may be shared between threads; its requests run one at a time.
  */
 public final class RtNetlink implements AutoCloseable {

@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class NetlinkMessageTest {
 
+    private static final int NLM_F_MULTI = 0x02;
+
     @Test
     void splitsADatagramIntoItsMessages() {
         List<NetlinkMessage> messages = NetlinkMessage.parseAll(Captured.resource("rtm_getlink_dump.hex"));
@@ -17,7 +19,7 @@ class NetlinkMessageTest {
         assertThat(messages).hasSize(3).allSatisfy(m -> {
             assertThat(m.type()).isEqualTo(LinkMessages.RTM_NEWLINK);
             assertThat(m.seq()).isEqualTo(16);
-            assertThat(m.hasFlag(NetlinkMessage.NLM_F_MULTI)).isTrue();
+            assertThat(m.hasFlag(NLM_F_MULTI)).isTrue();
         });
         assertThat(messages).extracting(m -> m.payload().remaining()).containsExactly(1468 - 16, 1504 - 16, 1504 - 16);
     }
