@@ -162,8 +162,11 @@ public final class Agent implements AutoCloseable {
         release(lock);
     }
 
-    /** One agent per state directory: a second one would hand out the same addresses. */
-    private static FileLock lockStateDir(AgentConfig config) {
+    /**
+     * One agent per state directory: a second one would hand out the same addresses. The lock dies with
+     * the process, so a crashed agent never blocks the next one.
+     */
+    static FileLock lockStateDir(AgentConfig config) {
         try {
             Files.createDirectories(config.stateDir());
             FileChannel ch = FileChannel.open(config.stateDir().resolve("agent.lock"), StandardOpenOption.CREATE,
@@ -180,7 +183,7 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private static void release(FileLock lock) {
+    static void release(FileLock lock) {
         try {
             lock.release();
             lock.channel().close();

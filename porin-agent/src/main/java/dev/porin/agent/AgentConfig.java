@@ -47,8 +47,9 @@ public record AgentConfig(
         if (ctMaxEntries < 1024) {
             throw new IllegalArgumentException("bpf-ct-max: must be at least 1024, not " + ctMaxEntries);
         }
-        if (hostDevice.isEmpty() || hostDevice.length() > 15) {
-            throw new IllegalArgumentException("host-device: must be 1 to 15 characters, not '" + hostDevice + "'");
+        if (!hostDevice.matches("[A-Za-z0-9_.\\-]{1,10}")) {
+            throw new IllegalArgumentException("host-device: must be 1 to 10 letters, digits, '_', '.' or '-', not '"
+                    + hostDevice + "' (its veth peer adds '_peer')");
         }
         if (podCidr.length() > 30) {
             throw new IllegalArgumentException("pod-cidr: " + podCidr + " leaves no room for pods");

@@ -34,7 +34,7 @@ public record NetConf(String cniVersion, String name, Map<String, String> labels
     private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
 
     /** The version to answer in when the configuration cannot even be read. */
-    static String versionOf(byte[] stdin) {
+    public static String versionOf(byte[] stdin) {
         try {
             JsonNode v = Json.MAPPER.readTree(stdin).get("cniVersion");
             return v != null && v.isString() && CniVersion.isSupported(v.asString()) ? v.asString() : CniVersion.LATEST;

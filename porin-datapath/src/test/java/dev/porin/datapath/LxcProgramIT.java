@@ -10,7 +10,7 @@ import dev.porin.datapath.maps.EndpointStatsMap;
 import dev.porin.datapath.maps.MetricsMap;
 import dev.porin.datapath.sys.Libc;
 import dev.porin.datapath.testing.Packets;
-import dev.porin.datapath.testing.Root;
+import dev.porin.datapath.testing.Privileges;
 import dev.porin.net.Ipv4Prefix;
 import dev.porin.net.MacAddress;
 import org.junit.jupiter.api.AfterEach;
@@ -55,8 +55,8 @@ class LxcProgramIT {
     private MetricsMap metrics;
 
     @BeforeEach
-    void load() {
-        Root.require();
+    void load() throws java.io.IOException {
+        Privileges.requireRoot();
         object = BpfObject.open("bpf_lxc", DatapathObjects.elf(DatapathObjects.LXC), null);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment config = arena.allocate(DatapathConfig.CODEC.layout());

@@ -104,6 +104,11 @@ public final class KernelPodNetwork implements PodNetwork {
 
     @Override
     public boolean unplumb(String hostIfname) {
+        return removeHostSide(hostIfname);
+    }
+
+    /** Deletes a pod's host-side veth; the pod side and the routes go with it. False if it was gone. */
+    public static boolean removeHostSide(String hostIfname) {
         try (RtNetlink rt = RtNetlink.open()) {
             return rt.link(hostIfname).map(l -> rt.deleteLink(l.index())).orElse(false);
         }

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porin.cli;
+
+import dev.porin.api.v1.StatusModel;
+import dev.porin.cli.format.Durations;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** {@code porin status}: the agent, the kernel and the datapath at a glance. */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show the agent's and the datapath's status.")
+final class StatusCommand implements Runnable {
+
+    @Mixin
+    ClientOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        StatusModel s = options.client().get("/v1/status", StatusModel.class);
+        PrintWriter out = spec.commandLine().getOut();
+        if (options.json()) {
+            ClientOptions.printJson(out, s);
+            return;
+        }
+        out.print(render(s));
+        out.flush();
+    }
+
+    static String render(StatusModel s) {
+        StringBuilder b = new StringBuilder();
+        line(b, "Porin", "Ok   " + s.version() + " (up " + Durations.format(s.uptimeSeconds()) + ")");
+        line(b, "Kernel", s.kernel().release());
+        List<String> have = s.kernel().features().entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
+        List<String> missing = s.kernel().features().entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
+        line(b, "eBPF features", String.join(", ", have) + (missing.isEmpty() ? "" : "   (missing: " + String.join(", ", missing) + ")"));
+        line(b, "Datapath", s.datapath().state() + "   " + s.datapath().attachMode() + ", programs "
+                + String.join(", ", s.datapath().programs()) + " pinned at " + s.datapath().pinPath());
+        line(b, "IPAM", "IPv4: " + s.ipam().allocated() + "/" + s.ipam().capacity() + " allocated from "
+                + s.ipam().podCidr() + ", router " + s.ipam().router());
+        String states = s.endpoints().byState().entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+        line(b, "Endpoints", s.endpoints().total() + (states.isEmpty() ? "" : " (" + states + ")"));
+        line(b, "BPF maps", s.maps().stream()
+                .map(m -> String.format("%s %d/%d (%.1f%%)", m.name(), m.entries(), m.maxEntries(),
+                        100.0 * m.entries() / m.maxEntries()))
+                .collect(Collectors.joining("\n" + " ".repeat(25))));
+        line(b, "CNI", s.cni().plugin() + ", " + s.cni().config() + " (network " + s.cni().network() + ")");
+        line(b, "API", s.api().socket());
+        return b.toString();
+    }
+
+    private static void line(StringBuilder b, String label, String value) {
+        String key = label + ":";
+        b.append(key).append(" ".repeat(Math.max(1, 25 - key.length()))).append(value).append('\n');
+    }
+}
