@@ -50,5 +50,5 @@ porin_setup() {
 
 # Prints a source file newer than $1, if any: the build output is then stale.
 porin_stale_sources() {
-	find "$root/pom.xml" "$root"/porin-*/pom.xml "$root"/porin-*/src -newer "$1" -type f -print -quit 2>/dev/null
+	find "$root/pom.xml" "$root"/porin-*/pom.xml "$root"/porin-*/src/main -newer "$1" -type f -print -quit 2>/dev/null
 }

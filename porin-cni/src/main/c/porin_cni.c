@@ -13,8 +13,9 @@
  *
  * CNI_COMMAND unset or empty: print a CNI error with code 4, exit 1.
  *
- * CNI_COMMAND=VERSION: answered here, without the agent:
- *	{"cniVersion":"1.1.0","supportedVersions":["0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]}
+ * CNI_COMMAND=VERSION: answered here, without the agent, in the cniVersion of
+ * the request when this plugin speaks it (else 1.1.0):
+ *	{"cniVersion":"1.0.0","supportedVersions":["0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]}
  *
  * Any other command: connect to the agent's Unix stream socket, whose path is
  * the top-level string "socketPath" of the configuration if present and not
@@ -50,13 +51,14 @@
  * Errors of the plugin itself are printed as
  *	{"cniVersion":"<v>","code":<n>,"msg":"...","details":"..."}
  * where <v> is the top-level string "cniVersion" of the configuration, or
- * 1.1.0 when there is none or the configuration is not well-formed JSON:
+ * 1.1.0 when there is none:
  *	 4  CNI_COMMAND unset or empty
  *	 5  I/O failure: stdin unreadable, connection broken, malformed or
  *	    truncated response, no complete answer within 5 minutes
  *	11  the agent is not reachable (no socket, refused, no permission, busy)
  * Malformed configuration JSON is still forwarded: the agent reports it
- * precisely (code 6).
+ * precisely (code 6). The top-level "cniVersion" and "socketPath" read before
+ * the JSON went wrong still count.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -540,7 +542,8 @@ static char **conf_field(struct conf *c, const struct buf *key, bool ascii)
 
 /*
  * Fills c from the top level of the object in data; returns -1 if data is not
- * a well-formed JSON object. As in the agent's decoder, a repeated key takes
+ * a well-formed JSON object, with c holding what was read before the error. As
+ * in the agent's decoder, a repeated key takes
  * its last value. A value that is not a string, is empty or escapes non-ASCII
  * counts as absent.
  */
@@ -926,12 +929,25 @@ static int parse_response(const char *data, size_t n, struct response *r, struct
 
 /* ---- main ---- */
 
-static void print_version(void)
-{
-	static const char v[] = "{\"cniVersion\":\"" CNI_VERSION "\",\"supportedVersions\":"
-				"[\"0.3.0\",\"0.3.1\",\"0.4.0\",\"1.0.0\",\"1.1.0\"]}\n";
+static const char *const supported_versions[] = { "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0" };
 
-	emit(v, sizeof(v) - 1);
+/*
+ * The spec has the answer carry the cniVersion the runtime asked in; a version
+ * this plugin does not speak (or none) is answered in the newest one.
+ */
+static void print_version(const char *requested)
+{
+	const char *version = CNI_VERSION;
+	char out[256];
+	size_t i;
+	int n;
+
+	for (i = 0; requested && i < sizeof(supported_versions) / sizeof(supported_versions[0]); i++)
+		if (!strcmp(requested, supported_versions[i]))
+			version = supported_versions[i];
+	n = snprintf(out, sizeof(out), "{\"cniVersion\":\"%s\",\"supportedVersions\":"
+		     "[\"0.3.0\",\"0.3.1\",\"0.4.0\",\"1.0.0\",\"1.1.0\"]}\n", version);
+	emit(out, (size_t)n);
 }
 
 static __attribute__((noreturn)) void fail_unreachable(const char *path, int err)
@@ -969,13 +985,15 @@ int main(void)
 
 	/* Always drained, so that the runtime's write of the configuration never fails. */
 	in_err = read_all(STDIN_FILENO, &in);
-	if (!in_err && scan_conf(in.p, in.len, &conf) == 0) {
+	/*
+	 * A malformed configuration still yields the top-level keys read before
+	 * the error: they say where the agent is, and the agent reports the
+	 * error precisely.
+	 */
+	if (!in_err) {
+		scan_conf(in.p, in.len, &conf);
 		if (conf.cni_version)
 			err_version = conf.cni_version;
-	} else {
-		free(conf.cni_version);
-		free(conf.socket_path);
-		conf.cni_version = conf.socket_path = NULL;
 	}
 	path = conf.socket_path ? conf.socket_path : DEFAULT_SOCKET;
 
@@ -983,7 +1001,7 @@ int main(void)
 		fail(CNI_ERR_ENV, "porin-cni is a CNI plugin: a container runtime runs it with the CNI_* variables set",
 		     "CNI_COMMAND is %s", command ? "empty" : "not set");
 	if (!strcmp(command, "VERSION")) {
-		print_version();
+		print_version(conf.cni_version);
 		free(in.p);
 		free(conf.cni_version);
 		free(conf.socket_path);

@@ -12,6 +12,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import sun.misc.Signal;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -52,13 +53,14 @@ public final class AgentMain implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         AgentConfig config = options.config();
         requireRoot();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Agent agent = Agent.start(config);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-            agent.close();
-            stopped.countDown();
-        }));
-        stopped.await();
+        CountDownLatch stop = new CountDownLatch(1);
+        // SIGTERM and SIGINT stop the agent in order and exit 0: a requested stop is not a failure.
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> stop.countDown());
+        }
+        try (Agent agent = Agent.start(config)) {
+            stop.await();
+        }
         return 0;
     }
 

@@ -33,11 +33,14 @@ public record NetConf(String cniVersion, String name, Map<String, String> labels
             Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
     private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
 
-    /** The version to answer in when the configuration cannot even be read. */
+    /**
+     * The version an error answers in: the request's {@code cniVersion} when it has one (as the plugin
+     * executable does for its own errors), else the newest.
+     */
     public static String versionOf(byte[] stdin) {
         try {
             JsonNode v = Json.MAPPER.readTree(stdin).get("cniVersion");
-            return v != null && v.isString() && CniVersion.isSupported(v.asString()) ? v.asString() : CniVersion.LATEST;
+            return v != null && v.isString() && !v.asString().isEmpty() ? v.asString() : CniVersion.LATEST;
         } catch (JacksonException | IllegalArgumentException e) {
             return CniVersion.LATEST;
         }

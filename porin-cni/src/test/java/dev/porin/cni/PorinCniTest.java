@@ -197,13 +197,21 @@ class PorinCniTest {
     // ---- answered without the agent ----
 
     @Test
-    void versionIsAnsweredWithoutTheAgent() throws Exception {
+    void versionIsAnsweredWithoutTheAgentInTheRequestedVersion() throws Exception {
         Run run = run(env("CNI_COMMAND", "VERSION"), "{\"cniVersion\":\"1.0.0\",\"socketPath\":\"" + socket() + "\"}");
 
         assertThat(run.exit()).isZero();
         assertThat(run.out()).isEqualTo(
-                "{\"cniVersion\":\"1.1.0\",\"supportedVersions\":[\"0.3.0\",\"0.3.1\",\"0.4.0\",\"1.0.0\",\"1.1.0\"]}\n");
+                "{\"cniVersion\":\"1.0.0\",\"supportedVersions\":[\"0.3.0\",\"0.3.1\",\"0.4.0\",\"1.0.0\",\"1.1.0\"]}\n");
         assertThat(MiniJson.parse(run.out())).isNotNull();
+    }
+
+    @Test
+    void versionOfAnUnknownSpecIsAnsweredInTheNewest() throws Exception {
+        Run run = run(env("CNI_COMMAND", "VERSION"), "{\"cniVersion\":\"9.9.9\"}");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).startsWith("{\"cniVersion\":\"1.1.0\",");
     }
 
     @ParameterizedTest
@@ -377,23 +385,37 @@ class PorinCniTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "{\"cniVersion\":\"0.4.0\",",                                     // truncated
-        "{\"cniVersion\":\"0.4.0\",\"socketPath\":\"/nowhere/x.sock\"} x", // trailing garbage
-        "{\"cniVersion\":\"0.4.0\",\"socketPath\":\"/nowhere/x.sock\",\"a\":[}", // bad nesting
-        "{\"cniVersion\":\"0.4.0\",\"socketPath\":\"/nowhere/x.sock\",\"a\":01}", // bad number
+        "{\"cniVersion\":\"0.4.0\",\"socketPath\":\"%s\"} x",      // trailing garbage
+        "{\"cniVersion\":\"0.4.0\",\"socketPath\":\"%s\",\"a\":[}", // bad nesting
+        "{\"cniVersion\":\"0.4.0\",\"socketPath\":\"%s\",\"a\":01}", // bad number
+        "{\"cniVersion\":\"0.4.0\",\"socketPath\":\"%s\",",           // truncated
+    })
+    void malformedConfigurationStillReachesTheAgentItNames(String template) throws Exception {
+        try (FakeAgent agent = FakeAgent.start(socket(), FakeAgent.respond(400, "{\"code\":6}"))) {
+            String conf = template.formatted(agent.path());
+            Run run = run(addEnv(), conf);
+
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(run.out()).isEqualTo("{\"code\":6}");
+            String request = agent.onlyRequest();
+            assertThat(request.substring(request.indexOf("\r\n\r\n") + 4)).isEqualTo(conf);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"cniVersion\":\"0.4.0\",",                                     // truncated before socketPath
         "[{\"socketPath\":\"/nowhere/x.sock\"}]",                            // not an object
         "{\"cniVersion\":\"0.4.0\",\"socketPath\":\"/nowhere/\\u00e9.sock\"}", // non-ASCII escape: absent
         "",
     })
-    void unusableConfigurationFallsBackToTheDefaultSocket(String conf) throws Exception {
+    void aConfigurationWithoutUsableSocketPathUsesTheDefaultSocket(String conf) throws Exception {
         assumeFalse(Files.exists(Path.of(DEFAULT_SOCKET)), DEFAULT_SOCKET + " exists on this machine");
         Run run = run(addEnv(), conf);
 
         Map<String, Object> error = errorObject(run, 11);
         assertThat((String) error.get("msg")).startsWith("porin agent is not reachable at " + DEFAULT_SOCKET + ": ");
-        if (!conf.contains("\\u00e9")) {
-            assertThat(error).containsEntry("cniVersion", "1.1.0");
-        }
+        assertThat(error).containsEntry("cniVersion", conf.startsWith("{\"cniVersion\"") ? "0.4.0" : "1.1.0");
     }
 
     // ---- helpers ----
