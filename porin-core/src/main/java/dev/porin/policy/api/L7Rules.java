@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porin.policy.api;
+
+import java.util.List;
+import java.util.Map;
+
+/** Application-layer rules of a port rule: exactly one kind per port rule, as Cilium requires. */
+public sealed interface L7Rules {
+
+    /** HTTP: a request passes if any rule matches it; every field is a regular expression, empty means any. */
+    record Http(List<HttpRule> rules) implements L7Rules {
+        public Http {
+            rules = List.copyOf(rules);
+        }
+    }
+
+    record HttpRule(String method, String path, String host, List<String> headers) {
+        public HttpRule {
+            headers = List.copyOf(headers);
+        }
+    }
+
+    /** Kafka by role or API key, client ID and topic. */
+    record Kafka(List<KafkaRule> rules) implements L7Rules {
+        public Kafka {
+            rules = List.copyOf(rules);
+        }
+    }
+
+    record KafkaRule(String role, String apiKey, String apiVersion, String clientId, String topic) {
+    }
+
+    /** DNS names a pod may look up: exact names or patterns. */
+    record Dns(List<FqdnSelector> rules) implements L7Rules {
+        public Dns {
+            rules = List.copyOf(rules);
+        }
+    }
+
+    /** A proxylib protocol and its key/value rules. */
+    record Generic(String protocol, List<Map<String, String>> rules) implements L7Rules {
+        public Generic {
+            rules = List.copyOf(rules);
+        }
+    }
+}
