@@ -2,6 +2,8 @@
 package dev.porin.cni;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -69,8 +71,8 @@ public record CniRequest(CniCommand command, String containerId, String netns, S
 
     /** Linux interface name rules, as the spec states them. */
     private static void validateIfname(String ifname) {
-        if (ifname.length() > 15) {
-            throw CniException.invalidEnvironment("CNI_IFNAME", "'" + ifname + "' is longer than 15 characters");
+        if (ifname.getBytes(StandardCharsets.UTF_8).length > 15) {
+            throw CniException.invalidEnvironment("CNI_IFNAME", "'" + ifname + "' is longer than 15 bytes");
         }
         if (ifname.equals(".") || ifname.equals("..") || ifname.chars().anyMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c))) {
             throw CniException.invalidEnvironment("CNI_IFNAME", "'" + ifname + "' is not a valid interface name");
@@ -101,7 +103,10 @@ public record CniRequest(CniCommand command, String containerId, String netns, S
         return raw == null ? null : percentDecode(raw, variable);
     }
 
-    /** Undoes the plugin's encoding: {@code %XX} is a byte, everything else itself; the bytes are UTF-8. */
+    /**
+     * Undoes the plugin's encoding: {@code %XX} is a byte, everything else itself; the bytes must be UTF-8,
+     * since a replaced byte would silently make the value name something else.
+     */
     static String percentDecode(String value, String variable) {
         if (value.indexOf('%') < 0) {
             return value;
@@ -124,6 +129,10 @@ public record CniRequest(CniCommand command, String containerId, String netns, S
                 out.write(c);
             }
         }
-        return out.toString(StandardCharsets.UTF_8);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(out.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw CniException.invalidEnvironment(variable, "'" + value + "' does not decode to UTF-8");
+        }
     }
 }

@@ -117,12 +117,19 @@ public final class EndpointManager {
 
     /**
      * Deletes the endpoint of an attachment and everything it holds. Deleting one that does not exist
-     * succeeds, after making sure its veth is gone too.
+     * succeeds, after making sure its veth and its address are gone too: an ADD cut short by a dying agent
+     * leaves both behind without an endpoint.
      */
     public synchronized Optional<Endpoint> delete(String containerId, String ifname) {
         Optional<Endpoint> ep = find(containerId, ifname);
         if (ep.isEmpty()) {
             network.unplumb(hostIfname(containerId, ifname));
+            String owner = Endpoint.ipamOwner(containerId, ifname);
+            ipam.allocations().forEach((address, holder) -> {
+                if (holder.equals(owner)) {
+                    ipam.release(address);
+                }
+            });
             return Optional.empty();
         }
         remove(ep.get());

@@ -10,6 +10,7 @@ import tools.jackson.core.type.TypeReference;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 
 /** {@code porin bpf ...}: the datapath's maps as the kernel holds them. */
 @Command(name = "bpf", mixinStandardHelpOptions = true, description = "Show the datapath's BPF maps.",
@@ -41,7 +42,7 @@ final class BpfCommand {
             }
 
             static String render(CtEntryModel e) {
-                return String.format("%s %s:%d -> %s:%d expires=%d (in %ds) RxPackets=%d RxBytes=%d TxPackets=%d TxBytes=%d "
+                return String.format(Locale.ROOT, "%s %s:%d -> %s:%d expires=%d (in %ds) RxPackets=%d RxBytes=%d TxPackets=%d TxBytes=%d "
                                 + "RxFlagsSeen=0x%02x TxFlagsSeen=0x%02x Flags=[ %s ] SourceSecurityID=%d",
                         e.protocol(), e.source(), e.sourcePort(), e.destination(), e.destinationPort(), e.expires(),
                         e.remainingSeconds(), e.rxPackets(), e.rxBytes(), e.txPackets(), e.txBytes(), e.rxFlagsSeen(),

@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -50,7 +51,7 @@ final class StatusCommand implements Runnable {
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
         line(b, "Endpoints", s.endpoints().total() + (states.isEmpty() ? "" : " (" + states + ")"));
         line(b, "BPF maps", s.maps().stream()
-                .map(m -> String.format("%s %d/%d (%.1f%%)", m.name(), m.entries(), m.maxEntries(),
+                .map(m -> String.format(Locale.ROOT, "%s %d/%d (%.1f%%)", m.name(), m.entries(), m.maxEntries(),
                         100.0 * m.entries() / m.maxEntries()))
                 .collect(Collectors.joining("\n" + " ".repeat(25))));
         line(b, "CNI", s.cni().plugin() + ", " + s.cni().config() + " (network " + s.cni().network() + ")");
