@@ -36,8 +36,9 @@
  *	<stdin, verbatim>
  *
  * A Cni-* header is present only when its variable is set (set but empty
- * gives an empty value). In header values every byte < 0x20, >= 0x7f and '%'
- * itself is sent as %XX (uppercase hex); every other byte as is. The write
+ * gives an empty value). In header values every byte <= 0x20 (the space too:
+ * HTTP would trim it), >= 0x7f and '%' itself is sent as %XX (uppercase hex);
+ * every other byte as is. The write
  * side is never shut down: the agent knows the end of the request from
  * Content-Length.
  *
@@ -644,7 +645,7 @@ static void put_header(struct buf *b, const char *name, const char *var)
 	buf_puts(b, name);
 	buf_puts(b, ": ");
 	for (; *v; v++) {
-		if (*v < 0x20 || *v >= 0x7f || *v == '%')
+		if (*v <= 0x20 || *v >= 0x7f || *v == '%')
 			buf_printf(b, "%%%02X", *v);
 		else
 			buf_putc(b, (char)*v);

@@ -198,8 +198,22 @@ public final class EndpointManager {
             store.save(ready);
         }
         removeUnownedMapEntries();
+        releaseUnownedAddresses();
         nextId = endpoints.keySet().stream().max(Integer::compare).map(i -> i % MAX_ID + 1).orElse(1);
         LOG.atInfo().addKeyValue("endpoints", endpoints.size()).log("Restored endpoints");
+    }
+
+    /** An agent that died in the middle of an ADD leaves an allocation without endpoint; nothing else can. */
+    private void releaseUnownedAddresses() {
+        Set<String> owners = new HashSet<>();
+        endpoints.values().forEach(ep -> owners.add(ep.ipamOwner()));
+        ipam.allocations().forEach((ip, owner) -> {
+            if (!owners.contains(owner)) {
+                LOG.atInfo().addKeyValue("ipv4", ip.getHostAddress()).addKeyValue("owner", owner)
+                        .log("Releasing an address no endpoint holds");
+                ipam.release(ip);
+            }
+        });
     }
 
     private void removeUnownedMapEntries() {

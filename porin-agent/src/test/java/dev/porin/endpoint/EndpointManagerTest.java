@@ -216,6 +216,17 @@ class EndpointManagerTest {
     }
 
     @Test
+    void restoreReleasesAddressesLeftByAnAgentThatDiedDuringAdd() {
+        FakeNode node = FakeNode.start(stateDir);
+        Endpoint ep = node.endpoints().create(request("c1"));
+        var orphan = node.ipam().allocate(Endpoint.ipamOwner("crashed", "eth0")).orElseThrow();
+
+        node.restart();
+
+        assertThat(node.ipam().allocations()).containsOnlyKeys(ep.ipv4()).doesNotContainKey(orphan);
+    }
+
+    @Test
     void idsHandedOutAfterRestoreDoNotCollideWithRestoredOnes() {
         FakeNode node = FakeNode.start(stateDir);
         node.endpoints().create(request("c1"));

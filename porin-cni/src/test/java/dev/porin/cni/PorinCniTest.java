@@ -85,8 +85,8 @@ class PorinCniTest {
             assertThat(run.exit()).isZero();
             assertThat(agent.onlyRequest())
                     .contains("\r\nCni-Containerid: id%2520%09x\r\n")
-                    .contains("\r\nCni-Netns: /var/run/netns/a b:c\r\n")
-                    .contains("\r\nCni-Args: a=caf%C3%A9%01%0A%7F%25~ z\r\n");
+                    .contains("\r\nCni-Netns: /var/run/netns/a%20b:c\r\n")
+                    .contains("\r\nCni-Args: a=caf%C3%A9%01%0A%7F%25~%20z\r\n");
         }
     }
 

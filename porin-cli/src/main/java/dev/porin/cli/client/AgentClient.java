@@ -85,6 +85,17 @@ public final class AgentClient {
     }
 
     private byte[] parse(byte[] raw) {
+        try {
+            return parseResponse(raw);
+        } catch (RuntimeException e) {
+            if (e instanceof AgentException ae) {
+                throw ae;
+            }
+            throw new AgentException("malformed answer from the agent at " + socket + ": " + e.getMessage());
+        }
+    }
+
+    private byte[] parseResponse(byte[] raw) {
         int headerEnd = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         if (headerEnd < 0) {
             throw new AgentException("malformed answer from the agent at " + socket);
@@ -108,6 +119,9 @@ public final class AgentClient {
                 message = Json.MAPPER.readValue(body, ErrorModel.class).error();
             } catch (RuntimeException e) {
                 message = new String(body, StandardCharsets.UTF_8);
+            }
+            if (message == null || message.isBlank()) {
+                message = "the agent answered " + lines[0].substring(lines[0].indexOf(' ') + 1);
             }
             throw new AgentException(message, code);
         }
