@@ -5,7 +5,9 @@ package dev.porin.policy.api;
 public enum PolicyKind {
     NETWORK_POLICY("NetworkPolicy", "networking.k8s.io/v1"),
     CILIUM_NETWORK_POLICY("CiliumNetworkPolicy", "cilium.io/v2"),
-    CILIUM_CLUSTERWIDE_NETWORK_POLICY("CiliumClusterwideNetworkPolicy", "cilium.io/v2");
+    CILIUM_CLUSTERWIDE_NETWORK_POLICY("CiliumClusterwideNetworkPolicy", "cilium.io/v2"),
+    /** Rules the agent adds by itself, such as letting the local host reach its endpoints; never parsed. */
+    AGENT("PorinAgent", "porin.dev/v1");
 
     private final String kind;
     private final String apiVersion;
@@ -24,12 +26,13 @@ public enum PolicyKind {
     }
 
     public boolean namespaced() {
-        return this != CILIUM_CLUSTERWIDE_NETWORK_POLICY;
+        return this == NETWORK_POLICY || this == CILIUM_NETWORK_POLICY;
     }
 
+    /** The kind of a document, or null for one that carries no user policy. */
     public static PolicyKind ofKind(String kind) {
         for (PolicyKind k : values()) {
-            if (k.kind.equals(kind)) {
+            if (k != AGENT && k.kind.equals(kind)) {
                 return k;
             }
         }
