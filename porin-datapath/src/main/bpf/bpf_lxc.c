@@ -8,16 +8,71 @@
  *
  *   from_container  tc ingress of lxc*: packets the pod sends
  *   to_container    tc egress of lxc*: packets the host stack delivers to the pod
+ *
+ * Policy is enforced on the first packet of a connection, at the sender's
+ * egress and the receiver's ingress, and again on a forward packet of a
+ * tracked connection whenever policy changed since it was last allowed, so
+ * that removing an allow cuts what it allowed. Replies and related ICMP
+ * follow their connection.
  */
 
 #include "lib/common.h"
 #include "lib/config.h"
+#include "lib/events.h"
 #include "lib/drop.h"
 #include "lib/metrics.h"
 #include "lib/eps.h"
 #include "lib/ipv4.h"
 #include "lib/conntrack.h"
+#include "lib/ipcache.h"
+#include "lib/node_config.h"
+#include "lib/policy.h"
 #include "lib/arp.h"
+
+/*
+ * Applies one endpoint's policy for one direction. An endpoint that is not
+ * default-deny in that direction allows everything and reports nothing. In
+ * audit mode a would-be drop is reported and allowed.
+ */
+static __always_inline int
+enforce(struct __sk_buff *ctx, const struct endpoint_info *ep, __u32 remote, __u8 dir,
+	const struct pkt4 *pkt, bool report, struct flow_meta *m)
+{
+	__u16 enforced = dir == DIR_INGRESS ? ENDPOINT_F_POLICY_INGRESS : ENDPOINT_F_POLICY_EGRESS;
+	__u16 audit = dir == DIR_INGRESS ? ENDPOINT_F_AUDIT_INGRESS : ENDPOINT_F_AUDIT_EGRESS;
+	struct policy_verdict v = {};
+	int ret;
+
+	if (!(ep->flags & enforced))
+		return 0;
+	ret = policy_can_access(ep->lxc_id, remote, dir == DIR_EGRESS, pkt->proto, policy_dport(pkt), &v);
+	if (IS_ERR(ret) && (ep->flags & audit)) {
+		v.audited = 1;
+		if (report)
+			emit_policy_verdict(ctx, ep->lxc_id, remote, ret, dir, pkt->proto, policy_dport(pkt),
+					    v.match_type, 1, v.cookie);
+		return 0;
+	}
+	if (report || IS_ERR(ret))
+		emit_policy_verdict(ctx, ep->lxc_id, remote, ret, dir, pkt->proto, policy_dport(pkt),
+				    v.match_type, 0, v.cookie);
+	if (IS_ERR(ret)) {
+		m->dir = dir;
+		m->cookie = v.cookie;
+		m->ep_id = ep->lxc_id;
+	}
+	return ret;
+}
+
+static __always_inline bool
+trace_wanted(struct ct_entry *entry, const struct pkt4 *pkt, int state, __u32 now)
+{
+	if (CONFIG.trace_mode == TRACE_MODE_ALL)
+		return true;
+	if (CONFIG.trace_mode == TRACE_MODE_NONE)
+		return false;
+	return state == CT_NEW || state == CT_RELATED || ct_trace_due(entry, pkt, state == CT_REPLY, now);
+}
 
 /*
  * Deliver to a pod on this node: rewrite the L2 header as the pod's gateway
@@ -25,8 +80,7 @@
  * in its namespace, skipping the host stack and the backlog queue.
  */
 static __always_inline int
-redirect_to_endpoint(struct __sk_buff *ctx, const struct pkt4 *pkt,
-		     const struct endpoint_info *dst)
+redirect_to_endpoint(struct __sk_buff *ctx, const struct pkt4 *pkt, const struct endpoint_info *dst)
 {
 	int ret;
 
@@ -42,12 +96,14 @@ redirect_to_endpoint(struct __sk_buff *ctx, const struct pkt4 *pkt,
 }
 
 static __always_inline int
-ipv4_from_container(struct __sk_buff *ctx, __u32 l3_off)
+ipv4_from_container(struct __sk_buff *ctx, __u32 l3_off, struct flow_meta *m)
 {
 	struct endpoint_info *src, *dst;
+	struct ct_entry *entry;
 	struct ct4_key key = {};
 	struct pkt4 pkt = {};
 	__u32 now = mono_now();
+	__u32 rev, dst_label;
 	int ret, state;
 
 	ret = parse_ipv4(ctx, l3_off, &pkt);
@@ -58,17 +114,40 @@ ipv4_from_container(struct __sk_buff *ctx, __u32 l3_off)
 	src = lookup_ip4_endpoint(pkt.saddr);
 	if (!src || src->ifindex != ctx->ifindex)
 		return DROP_INVALID_SIP;
+	m->ep_id = src->lxc_id;
+	m->src_label = src->sec_id;
 	account_tx(src, ctx->len);
 
-	state = ct4_lookup(ctx, &pkt, &key, now);
 	dst = lookup_ip4_endpoint(pkt.daddr);
-	if (state == CT_NEW) {
-		ret = ct4_create(ctx, &pkt, &key, src->sec_id, now);
+	dst_label = dst ? dst->sec_id : lookup_ip4_identity(pkt.daddr);
+	m->dst_label = dst_label;
+	m->dst_id = dst ? dst->lxc_id : 0;
+
+	state = ct4_lookup(ctx, &pkt, &key, now, &entry);
+	rev = policy_revision();
+	if (state == CT_NEW || (state == CT_ESTABLISHED && entry && entry->policy_rev != rev)) {
+		bool first = state == CT_NEW;
+
+		ret = enforce(ctx, src, dst_label, DIR_EGRESS, &pkt, first, m);
 		if (IS_ERR(ret))
 			return ret;
+		if (dst) {
+			ret = enforce(ctx, dst, src->sec_id, DIR_INGRESS, &pkt, first, m);
+			if (IS_ERR(ret))
+				return ret;
+		}
+		if (first) {
+			ret = ct4_create(ctx, &pkt, &key, src->sec_id, rev, now);
+			if (IS_ERR(ret))
+				return ret;
+		} else if (entry) {
+			entry->policy_rev = rev;
+		}
 	}
 	update_metrics(ctx->len, REASON_FORWARDED, DIR_EGRESS);
 
+	if (trace_wanted(entry, &pkt, state, now))
+		emit_trace(ctx, dst ? TRACE_TO_ENDPOINT : TRACE_TO_STACK, state, m);
 	if (dst)
 		return redirect_to_endpoint(ctx, &pkt, dst);
 	/* The host, or beyond it: the stack routes it. */
@@ -81,14 +160,15 @@ int from_container(struct __sk_buff *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
+	struct flow_meta m = { .dir = DIR_EGRESS };
 	int ret;
 
 	if ((void *)(eth + 1) > data_end)
-		return send_drop(ctx, DROP_INVALID, DIR_EGRESS);
+		return send_drop(ctx, DROP_INVALID, &m);
 
 	switch (eth->h_proto) {
 	case bpf_htons(ETH_P_IP):
-		ret = ipv4_from_container(ctx, sizeof(*eth));
+		ret = ipv4_from_container(ctx, sizeof(*eth), &m);
 		break;
 	case bpf_htons(ETH_P_ARP):
 		ret = handle_arp(ctx);
@@ -98,17 +178,19 @@ int from_container(struct __sk_buff *ctx)
 		break;
 	}
 	if (IS_ERR(ret))
-		return send_drop(ctx, ret, DIR_EGRESS);
+		return send_drop(ctx, ret, &m);
 	return ret;
 }
 
 static __always_inline int
-ipv4_to_container(struct __sk_buff *ctx, __u32 l3_off)
+ipv4_to_container(struct __sk_buff *ctx, __u32 l3_off, struct flow_meta *m)
 {
 	struct endpoint_info *dst;
+	struct ct_entry *entry;
 	struct ct4_key key = {};
 	struct pkt4 pkt = {};
 	__u32 now = mono_now();
+	__u32 rev, src_label;
 	int ret, state;
 
 	ret = parse_ipv4(ctx, l3_off, &pkt);
@@ -118,15 +200,30 @@ ipv4_to_container(struct __sk_buff *ctx, __u32 l3_off)
 	dst = lookup_ip4_endpoint(pkt.daddr);
 	if (!dst || dst->ifindex != ctx->ifindex)
 		return CTX_ACT_OK;	/* not addressed to this pod: broadcast and the like */
+	src_label = lookup_ip4_identity(pkt.saddr);
+	m->ep_id = dst->lxc_id;
+	m->dst_id = dst->lxc_id;
+	m->src_label = src_label;
+	m->dst_label = dst->sec_id;
 
-	state = ct4_lookup(ctx, &pkt, &key, now);
-	if (state == CT_NEW) {
-		ret = ct4_create(ctx, &pkt, &key, 0, now);
+	state = ct4_lookup(ctx, &pkt, &key, now, &entry);
+	rev = policy_revision();
+	if (state == CT_NEW || (state == CT_ESTABLISHED && entry && entry->policy_rev != rev)) {
+		ret = enforce(ctx, dst, src_label, DIR_INGRESS, &pkt, state == CT_NEW, m);
 		if (IS_ERR(ret))
 			return ret;
+		if (state == CT_NEW) {
+			ret = ct4_create(ctx, &pkt, &key, src_label, rev, now);
+			if (IS_ERR(ret))
+				return ret;
+		} else if (entry) {
+			entry->policy_rev = rev;
+		}
 	}
 	account_rx(dst, ctx->len);
 	update_metrics(ctx->len, REASON_FORWARDED, DIR_INGRESS);
+	if (trace_wanted(entry, &pkt, state, now))
+		emit_trace(ctx, TRACE_TO_ENDPOINT, state, m);
 	return CTX_ACT_OK;
 }
 
@@ -136,16 +233,17 @@ int to_container(struct __sk_buff *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
+	struct flow_meta m = { .dir = DIR_INGRESS };
 	int ret;
 
 	if ((void *)(eth + 1) > data_end)
-		return send_drop(ctx, DROP_INVALID, DIR_INGRESS);
+		return send_drop(ctx, DROP_INVALID, &m);
 	if (eth->h_proto != bpf_htons(ETH_P_IP))
 		return CTX_ACT_OK;	/* ARP from the host resolving the pod */
 
-	ret = ipv4_to_container(ctx, sizeof(*eth));
+	ret = ipv4_to_container(ctx, sizeof(*eth), &m);
 	if (IS_ERR(ret))
-		return send_drop(ctx, ret, DIR_INGRESS);
+		return send_drop(ctx, ret, &m);
 	return ret;
 }
 

@@ -44,7 +44,9 @@ struct ct_entry {
 	__u8	tx_flags_seen;	/* TCP flags seen from the originator */
 	__u8	rx_flags_seen;	/* TCP flags seen from the responder */
 	__u32	src_sec_id;	/* identity of the originator */
-	__u32	pad;
+	__u32	policy_rev;	/* policy revision the connection was last allowed under */
+	__u32	last_tx_report;	/* mono_now() of the last trace event, original direction */
+	__u32	last_rx_report;	/* same, reply direction */
 };
 
 /*
@@ -171,11 +173,13 @@ ct4_icmp_related(struct __sk_buff *ctx, const struct pkt4 *pkt, __u32 now)
  * CT_ESTABLISHED, CT_REPLY or CT_RELATED.
  */
 static __always_inline int
-ct4_lookup(struct __sk_buff *ctx, const struct pkt4 *pkt, struct ct4_key *key, __u32 now)
+ct4_lookup(struct __sk_buff *ctx, const struct pkt4 *pkt, struct ct4_key *key, __u32 now,
+	   struct ct_entry **found)
 {
 	struct ct4_key rev = {};
 	struct ct_entry *entry;
 
+	*found = NULL;
 	ct4_key_from_pkt(key, pkt);
 	if (pkt->proto == IPPROTO_ICMP && !icmp_is_echo(pkt->icmp_type))
 		return ct4_icmp_related(ctx, pkt, now) ? CT_RELATED : CT_NEW;
@@ -183,26 +187,51 @@ ct4_lookup(struct __sk_buff *ctx, const struct pkt4 *pkt, struct ct4_key *key, _
 	entry = bpf_map_lookup_elem(&porin_ct4, key);
 	if (entry && entry->lifetime >= now && !ct_is_reopen(entry, pkt)) {
 		ct_account(entry, pkt, false, ctx->len, now);
+		*found = entry;
 		return CT_ESTABLISHED;
 	}
 	ct4_key_reverse(&rev, key);
 	entry = bpf_map_lookup_elem(&porin_ct4, &rev);
 	if (entry && entry->lifetime >= now) {
 		ct_account(entry, pkt, true, ctx->len, now);
+		*found = entry;
 		return CT_REPLY;
 	}
 	return CT_NEW;
 }
 
+/*
+ * Whether a trace event is due for this packet of a tracked connection:
+ * always for the first packet and for SYN, FIN and RST, otherwise once per
+ * interval and direction.
+ */
+static __always_inline bool
+ct_trace_due(struct ct_entry *entry, const struct pkt4 *pkt, bool reply, __u32 now)
+{
+	__u32 *last;
+
+	if (!entry)
+		return true;
+	if (pkt->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_FIN | TCP_FLAG_RST))
+		return true;
+	last = reply ? &entry->last_rx_report : &entry->last_tx_report;
+	if (now - *last < CONFIG.trace_interval)
+		return false;
+	*last = now;
+	return true;
+}
+
 /* Track a new connection; ICMP errors are never tracked on their own. */
 static __always_inline int
 ct4_create(struct __sk_buff *ctx, const struct pkt4 *pkt, const struct ct4_key *key,
-	   __u32 src_sec_id, __u32 now)
+	   __u32 src_sec_id, __u32 policy_rev, __u32 now)
 {
 	struct ct_entry entry = {
 		.tx_packets	= 1,
 		.tx_bytes	= ctx->len,
 		.src_sec_id	= src_sec_id,
+		.policy_rev	= policy_rev,
+		.last_tx_report	= now,
 	};
 
 	if (pkt->proto == IPPROTO_ICMP && !icmp_is_echo(pkt->icmp_type))

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common.h"
+#include "events.h"
 #include "metrics.h"
 
 /*
@@ -24,12 +25,14 @@
 #define DROP_TTL_EXCEEDED	-196	/* TTL ran out while routing */
 
 /*
- * Account a drop and tell the caller to discard the packet. Every drop
- * in the datapath leaves through here, so the counters never miss one.
+ * Account a drop, report it, and tell the caller to discard the packet.
+ * Every drop in the datapath leaves through here, so the counters and the
+ * events never miss one.
  */
 static __always_inline int
-send_drop(struct __sk_buff *ctx, int reason, __u8 dir)
+send_drop(struct __sk_buff *ctx, int reason, const struct flow_meta *m)
 {
-	update_metrics(ctx->len, (__u8)-reason, dir);
+	update_metrics(ctx->len, (__u8)-reason, m->dir);
+	emit_drop(ctx, reason, m);
 	return CTX_ACT_DROP;
 }

@@ -89,6 +89,7 @@ parse_ipv4(struct __sk_buff *ctx, __u32 l3_off, struct pkt4 *pkt)
 		break;
 	}
 	case IPPROTO_UDP:
+	case IPPROTO_SCTP:
 		if (bpf_skb_load_bytes(ctx, pkt->l4_off, &pkt->sport, 4) < 0)
 			return DROP_CT_INVALID_HDR;
 		break;
@@ -108,6 +109,13 @@ parse_ipv4(struct __sk_buff *ctx, __u32 l3_off, struct pkt4 *pkt)
 		break;
 	}
 	return 0;
+}
+
+/* The port a policy key matches: the destination port, or the type for ICMP. */
+static __always_inline __be16
+policy_dport(const struct pkt4 *pkt)
+{
+	return pkt->proto == IPPROTO_ICMP ? bpf_htons(pkt->icmp_type) : pkt->dport;
 }
 
 /* Decrement the TTL like any router, keeping the header checksum right. */

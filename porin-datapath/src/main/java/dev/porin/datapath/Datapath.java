@@ -8,7 +8,10 @@ import dev.porin.datapath.libbpf.Tc;
 import dev.porin.datapath.maps.CtMap;
 import dev.porin.datapath.maps.EndpointMap;
 import dev.porin.datapath.maps.EndpointStatsMap;
+import dev.porin.datapath.maps.IpCacheMap;
 import dev.porin.datapath.maps.MetricsMap;
+import dev.porin.datapath.maps.NodeConfigMap;
+import dev.porin.datapath.maps.PolicyMaps;
 import dev.porin.datapath.sys.BpfFs;
 
 import java.io.IOException;
@@ -29,6 +32,8 @@ public final class Datapath implements AutoCloseable {
 
     public static final String FROM_CONTAINER = "from_container";
     public static final String TO_CONTAINER = "to_container";
+    public static final String EVENTS = "porin_events";
+    public static final String EVENTS_LOST = "porin_events_lost";
 
     private final BpfObject lxc;
     private final Path pinRoot;
@@ -38,9 +43,14 @@ public final class Datapath implements AutoCloseable {
     private final EndpointStatsMap endpointStats;
     private final CtMap conntrack;
     private final MetricsMap metrics;
+    private final IpCacheMap ipcache;
+    private final NodeConfigMap nodeConfig;
+    private final PolicyMaps policyMaps;
+    private final BpfMap events;
+    private final BpfMap eventsLost;
     private final List<BpfMap> maps;
 
-    private Datapath(BpfObject lxc, Path pinRoot) {
+    private Datapath(BpfObject lxc, Path pinRoot, int policyMapEntries) {
         this.lxc = lxc;
         this.pinRoot = pinRoot;
         this.fromContainer = lxc.program(FROM_CONTAINER);
@@ -49,18 +59,25 @@ public final class Datapath implements AutoCloseable {
         BpfMap statsMap = lxc.map(EndpointStatsMap.NAME);
         BpfMap ctMap = lxc.map(CtMap.NAME);
         BpfMap metricsMap = lxc.map(MetricsMap.NAME);
+        BpfMap ipcacheMap = lxc.map(IpCacheMap.NAME);
+        BpfMap policyMap = lxc.map(PolicyMaps.NAME);
         this.endpoints = EndpointMap.of(lxcMap);
         this.endpointStats = EndpointStatsMap.of(statsMap);
         this.conntrack = CtMap.of(ctMap);
         this.metrics = MetricsMap.of(metricsMap);
-        this.maps = List.of(lxcMap, statsMap, ctMap, metricsMap);
+        this.ipcache = IpCacheMap.of(ipcacheMap);
+        this.nodeConfig = NodeConfigMap.of(lxc.map(NodeConfigMap.NAME));
+        this.policyMaps = new PolicyMaps(policyMap, policyMapEntries);
+        this.events = lxc.map(EVENTS);
+        this.eventsLost = lxc.map(EVENTS_LOST);
+        this.maps = List.of(lxcMap, statsMap, ctMap, metricsMap, ipcacheMap, policyMap);
     }
 
     /**
      * Loads the datapath with its maps pinned under {@code pinRoot} (mounting bpffs first if needed), and
      * pins the programs there too so that bpftool users find them.
      */
-    public static Datapath load(DatapathConfig config, Path pinRoot, int ctMaxEntries) {
+    public static Datapath load(DatapathConfig config, Path pinRoot, int ctMaxEntries, int policyMapEntries) {
         BpfFs.ensureMounted(pinRoot);
         try {
             Files.createDirectories(pinRoot);
@@ -71,8 +88,11 @@ public final class Datapath implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment rodata = arena.allocate(DatapathConfig.CODEC.layout());
             DatapathConfig.CODEC.encode(config, rodata);
-            lxc.setMaxEntries(CtMap.NAME, ctMaxEntries).setConstant("CONFIG", rodata).load();
-            Datapath datapath = new Datapath(lxc, pinRoot);
+            lxc.setMaxEntries(CtMap.NAME, ctMaxEntries)
+                    .setInnerMaxEntries(PolicyMaps.NAME, policyMapEntries)
+                    .setConstant("CONFIG", rodata)
+                    .load();
+            Datapath datapath = new Datapath(lxc, pinRoot, policyMapEntries);
             datapath.pinPrograms();
             return datapath;
         } catch (RuntimeException e) {
@@ -122,6 +142,28 @@ public final class Datapath implements AutoCloseable {
         return metrics;
     }
 
+    public IpCacheMap ipcache() {
+        return ipcache;
+    }
+
+    public NodeConfigMap nodeConfig() {
+        return nodeConfig;
+    }
+
+    public PolicyMaps policyMaps() {
+        return policyMaps;
+    }
+
+    /** The ring buffer datapath events arrive in. */
+    public BpfMap events() {
+        return events;
+    }
+
+    /** Per-CPU count of events the ring had no room for. */
+    public BpfMap eventsLost() {
+        return eventsLost;
+    }
+
     /** The maps, for fill levels in status and metrics. */
     public List<BpfMap> maps() {
         return maps;
@@ -138,6 +180,7 @@ public final class Datapath implements AutoCloseable {
     /** Unloads this process's handles. Pinned maps and attached programs stay: the datapath keeps running. */
     @Override
     public void close() {
+        policyMaps.close();
         lxc.close();
     }
 

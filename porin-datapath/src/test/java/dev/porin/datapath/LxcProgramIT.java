@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porin.datapath;
 
-import dev.porin.datapath.libbpf.BpfObject;
 import dev.porin.datapath.libbpf.BpfProgram;
 import dev.porin.datapath.libbpf.TestRun;
 import dev.porin.datapath.maps.CtMap;
 import dev.porin.datapath.maps.EndpointMap;
 import dev.porin.datapath.maps.EndpointStatsMap;
 import dev.porin.datapath.maps.MetricsMap;
+import dev.porin.datapath.testing.LoadedLxc;
 import dev.porin.datapath.sys.Libc;
 import dev.porin.datapath.testing.Packets;
 import dev.porin.datapath.testing.Privileges;
@@ -17,8 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.util.Arrays;
 import java.util.Optional;
@@ -46,35 +44,28 @@ class LxcProgramIT {
     private static final MacAddress B_MAC = MacAddress.parse("02:00:00:00:0b:01");
     private static final MacAddress B_NODE = MacAddress.parse("02:00:00:00:0b:02");
 
-    private BpfObject object;
+    private LoadedLxc lxc;
     private BpfProgram fromContainer;
     private BpfProgram toContainer;
     private EndpointMap endpoints;
     private EndpointStatsMap stats;
     private CtMap conntrack;
-    private MetricsMap metrics;
 
     @BeforeEach
     void load() throws java.io.IOException {
         Privileges.requireRoot();
-        object = BpfObject.open("bpf_lxc", DatapathObjects.elf(DatapathObjects.LXC), null);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment config = arena.allocate(DatapathConfig.CODEC.layout());
-            DatapathConfig.CODEC.encode(DatapathConfig.DEFAULTS, config);
-            object.setConstant("CONFIG", config).load();
-        }
-        fromContainer = object.program(Datapath.FROM_CONTAINER);
-        toContainer = object.program(Datapath.TO_CONTAINER);
-        endpoints = EndpointMap.of(object.map(EndpointMap.NAME));
-        stats = EndpointStatsMap.of(object.map(EndpointStatsMap.NAME));
-        conntrack = CtMap.of(object.map(CtMap.NAME));
-        metrics = MetricsMap.of(object.map(MetricsMap.NAME));
+        lxc = new LoadedLxc(DatapathConfig.DEFAULTS);
+        fromContainer = lxc.fromContainer;
+        toContainer = lxc.toContainer;
+        endpoints = lxc.endpoints;
+        stats = lxc.stats;
+        conntrack = lxc.conntrack;
     }
 
     @AfterEach
     void unload() {
-        if (object != null) {
-            object.close();
+        if (lxc != null) {
+            lxc.close();
         }
     }
 
@@ -84,11 +75,11 @@ class LxcProgramIT {
     }
 
     private long forwarded(int dir) {
-        return metrics.kv().get(new MetricsMap.Key(0, dir)).map(MetricsMap.Value::count).orElse(0L);
+        return lxc.forwarded(dir);
     }
 
     private long dropped(DropReason reason, int dir) {
-        return metrics.kv().get(new MetricsMap.Key(reason.code(), dir)).map(MetricsMap.Value::count).orElse(0L);
+        return lxc.dropped(reason, dir);
     }
 
     @Test
@@ -185,6 +176,7 @@ class LxcProgramIT {
     @Test
     void tracksConnectionsTheHostOpensToAPod() {
         endpoint(A, 11, LO, A_MAC, A_NODE);
+        lxc.ipcache.upsert(Ipv4Prefix.parse("10.9.0.1/32"), 1);
 
         TestRun in = toContainer.testRun(Packets.tcp(A_NODE, A_MAC, ROUTER, A, 50000, 8080, SYN), LO);
         TestRun out = fromContainer.testRun(Packets.tcp(A_MAC, A_NODE, A, ROUTER, 8080, 50000, SYN | ACK), LO);
@@ -194,7 +186,7 @@ class LxcProgramIT {
         CtMap.Entry entry = conntrack.kv().get(new CtMap.Key(ROUTER, A, 50000, 8080, Packets.TCP)).orElseThrow();
         assertThat(entry.txPackets()).isEqualTo(1);
         assertThat(entry.rxPackets()).isEqualTo(1);
-        assertThat(entry.sourceIdentity()).isZero();
+        assertThat(entry.sourceIdentity()).as("the host, from the IP cache").isEqualTo(1);
         assertThat(stats.get(11).orElseThrow().rxPackets()).isEqualTo(1);
         assertThat(stats.get(11).orElseThrow().txPackets()).isEqualTo(1);
     }

@@ -65,6 +65,25 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
+    /** Opens a map by its kernel ID, e.g. the inner map a map-of-maps lookup names. */
+    public static BpfMap openById(int id) {
+        int fd;
+        try {
+            fd = (int) LibBpf.MAP_GET_FD_BY_ID.invokeExact(id);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        if (fd < 0) {
+            throw new BpfException("bpf_map_get_fd_by_id(" + id + ")", fd);
+        }
+        try {
+            return fromFd("map " + id, fd, true);
+        } catch (RuntimeException e) {
+            Libc.close(fd);
+            throw e;
+        }
+    }
+
     /**
      * Creates a map outside any object, e.g. the inner map of a map-in-map. {@code innerMap} gives the
      * template for a map-of-maps and is null otherwise.

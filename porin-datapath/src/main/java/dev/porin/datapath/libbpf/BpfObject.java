@@ -110,6 +110,27 @@ public final class BpfObject implements AutoCloseable {
         return this;
     }
 
+    /** Sizes the inner-map template of a map-of-maps before load; every inner map must then have this size. */
+    public BpfObject setInnerMaxEntries(String outerName, int maxEntries) {
+        requireNotLoaded();
+        int rc;
+        try {
+            MemorySegment inner = (MemorySegment) LibBpf.MAP_INNER_MAP.invokeExact(findMap(outerName));
+            if (inner.equals(MemorySegment.NULL)) {
+                throw new IllegalArgumentException(name + ": " + outerName + " is not a map of maps");
+            }
+            rc = (int) LibBpf.MAP_SET_MAX_ENTRIES.invokeExact(inner, maxEntries);
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        if (rc < 0) {
+            throw new BpfException("bpf_map__set_max_entries(" + outerName + ".inner)", rc);
+        }
+        return this;
+    }
+
     /**
      * Writes a load-time constant: the {@code const volatile} global {@code variable} in {@code .rodata}
      * gets the bytes of {@code value}. Its place comes from the object's BTF; a size mismatch means the Java

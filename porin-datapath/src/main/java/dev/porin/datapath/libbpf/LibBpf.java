@@ -47,6 +47,7 @@ final class LibBpf {
     static final MethodHandle MAP_VALUE_SIZE = fn("bpf_map__value_size", JAVA_INT, ADDRESS);
     static final MethodHandle MAP_MAX_ENTRIES = fn("bpf_map__max_entries", JAVA_INT, ADDRESS);
     static final MethodHandle MAP_TYPE = fn("bpf_map__type", JAVA_INT, ADDRESS);
+    static final MethodHandle MAP_INNER_MAP = fn("bpf_map__inner_map", ADDRESS, ADDRESS);
     static final MethodHandle MAP_SET_PIN_PATH = fn("bpf_map__set_pin_path", JAVA_INT, ADDRESS, ADDRESS);
     static final MethodHandle MAP_FLAGS = fn("bpf_map__map_flags", JAVA_INT, ADDRESS);
 
@@ -64,6 +65,7 @@ final class LibBpf {
     static final MethodHandle MAP_GET_NEXT_KEY = fn("bpf_map_get_next_key", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     static final MethodHandle OBJ_PIN = fn("bpf_obj_pin", JAVA_INT, JAVA_INT, ADDRESS);
     static final MethodHandle OBJ_GET = fn("bpf_obj_get", JAVA_INT, ADDRESS);
+    static final MethodHandle MAP_GET_FD_BY_ID = fn("bpf_map_get_fd_by_id", JAVA_INT, JAVA_INT);
     static final MethodHandle OBJ_GET_INFO_BY_FD = fn("bpf_obj_get_info_by_fd", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     static final MethodHandle PROG_TEST_RUN_OPTS = fn("bpf_prog_test_run_opts", JAVA_INT, JAVA_INT, ADDRESS);
 

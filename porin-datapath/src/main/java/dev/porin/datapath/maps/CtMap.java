@@ -34,7 +34,8 @@ public final class CtMap {
 
     /** Must match {@code struct ct_entry} in bpf/lib/conntrack.h. */
     public record Entry(long txPackets, long txBytes, long rxPackets, long rxBytes, long lifetime, int flags,
-                        int txFlagsSeen, int rxFlagsSeen, int sourceIdentity) {
+                        int txFlagsSeen, int rxFlagsSeen, int sourceIdentity, int policyRevision, long lastTxReport,
+                        long lastRxReport) {
     }
 
     public static final MapCodec<Key> KEY = new MapCodec<>() {
@@ -78,7 +79,8 @@ public final class CtMap {
         private final StructLayout layout = MemoryLayout.structLayout(
                 U64.withName("tx_packets"), U64.withName("tx_bytes"), U64.withName("rx_packets"),
                 U64.withName("rx_bytes"), U32.withName("lifetime"), U16.withName("flags"),
-                U8.withName("tx_flags_seen"), U8.withName("rx_flags_seen"), U32.withName("src_sec_id"), pad(4));
+                U8.withName("tx_flags_seen"), U8.withName("rx_flags_seen"), U32.withName("src_sec_id"),
+                U32.withName("policy_rev"), U32.withName("last_tx_report"), U32.withName("last_rx_report"));
         private final long txPackets = offset(layout, "tx_packets");
         private final long txBytes = offset(layout, "tx_bytes");
         private final long rxPackets = offset(layout, "rx_packets");
@@ -88,6 +90,9 @@ public final class CtMap {
         private final long txFlags = offset(layout, "tx_flags_seen");
         private final long rxFlags = offset(layout, "rx_flags_seen");
         private final long srcSecId = offset(layout, "src_sec_id");
+        private final long policyRev = offset(layout, "policy_rev");
+        private final long lastTx = offset(layout, "last_tx_report");
+        private final long lastRx = offset(layout, "last_rx_report");
 
         @Override
         public String cStruct() {
@@ -111,6 +116,9 @@ public final class CtMap {
             to.set(U8, txFlags, (byte) e.txFlagsSeen());
             to.set(U8, rxFlags, (byte) e.rxFlagsSeen());
             to.set(U32, srcSecId, e.sourceIdentity());
+            to.set(U32, policyRev, e.policyRevision());
+            to.set(U32, lastTx, (int) e.lastTxReport());
+            to.set(U32, lastRx, (int) e.lastRxReport());
         }
 
         @Override
@@ -118,7 +126,8 @@ public final class CtMap {
             return new Entry(from.get(U64, txPackets), from.get(U64, txBytes), from.get(U64, rxPackets),
                     from.get(U64, rxBytes), Integer.toUnsignedLong(from.get(U32, lifetime)),
                     Short.toUnsignedInt(from.get(U16, flags)), Byte.toUnsignedInt(from.get(U8, txFlags)),
-                    Byte.toUnsignedInt(from.get(U8, rxFlags)), from.get(U32, srcSecId));
+                    Byte.toUnsignedInt(from.get(U8, rxFlags)), from.get(U32, srcSecId), from.get(U32, policyRev),
+                    Integer.toUnsignedLong(from.get(U32, lastTx)), Integer.toUnsignedLong(from.get(U32, lastRx)));
         }
     };
 
