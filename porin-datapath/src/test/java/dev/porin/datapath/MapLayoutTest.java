@@ -4,6 +4,7 @@ package dev.porin.datapath;
 import dev.porin.datapath.libbpf.BpfObject;
 import dev.porin.datapath.libbpf.Btf;
 import dev.porin.datapath.libbpf.MapSpec;
+import dev.porin.datapath.events.EventLayouts;
 import dev.porin.datapath.maps.CtMap;
 import dev.porin.datapath.maps.EndpointMap;
 import dev.porin.datapath.maps.EndpointStatsMap;
@@ -75,8 +76,30 @@ class MapLayoutTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("codecs")
     void javaLayoutIsTheCompilersLayout(MapCodec<?> codec) {
+        assertSameLayout(codec.cStruct(), codec.layout());
+    }
+
+    static Stream<Arguments> events() {
+        return Stream.of(Arguments.of("event_hdr", EventLayouts.HEADER), Arguments.of("drop_notify", EventLayouts.DROP),
+                Arguments.of("trace_notify", EventLayouts.TRACE),
+                Arguments.of("policy_verdict_notify", EventLayouts.POLICY_VERDICT));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("events")
+    void eventRecordsAreTheCompilersLayout(String cStruct, java.lang.foreign.StructLayout layout) {
+        assertSameLayout(cStruct, layout);
+    }
+
+    private static void assertSameLayout(String cStruct, java.lang.foreign.StructLayout layout) {
+        record Codec(String cStruct, java.lang.foreign.StructLayout layout) {
+            long size() {
+                return layout.byteSize();
+            }
+        }
+        Codec codec = new Codec(cStruct, layout);
         Btf.Struct struct = btf.struct(codec.cStruct()).orElseThrow(
-                () -> new AssertionError("bpf_lxc.o defines no struct " + codec.cStruct()));
+                () -> new AssertionError("the probe defines no struct " + codec.cStruct()));
         assertThat(codec.size()).as("sizeof(struct %s)", codec.cStruct()).isEqualTo(struct.size());
         for (MemoryLayout member : codec.layout().memberLayouts()) {
             if (member.name().isEmpty()) {

@@ -45,6 +45,18 @@ public final class Libc {
     private static final MethodHandle IF_NAMETOINDEX =
             downcallWithErrno(LOOKUP, "if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
+    private static final MethodHandle MMAP = downcallWithErrno(LOOKUP, "mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MUNMAP = downcall(LOOKUP, "munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle POLL =
+            downcallWithErrno(LOOKUP, "poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle GETPAGESIZE = downcall(LOOKUP, "getpagesize", FunctionDescriptor.of(JAVA_INT));
+
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int MAP_SHARED = 1;
+    private static final short POLLIN = 1;
+
     private static final MethodHandle CLOCK_GETTIME =
             downcall(LOOKUP, "clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final int CLOCK_MONOTONIC = 1;
@@ -133,6 +145,62 @@ public final class Libc {
             if (rc != 0) {
                 throw new NativeException("mount(" + fsType + " on " + target + ")", errno(st));
             }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    public static int pageSize() {
+        try {
+            return (int) GETPAGESIZE.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Maps {@code length} bytes of {@code fd} at {@code offset}; the segment must be given back with {@link #munmap}. */
+    public static MemorySegment mmap(long length, int prot, int fd, long offset) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = errnoState(arena);
+            MemorySegment addr = (MemorySegment) MMAP.invokeExact(st, MemorySegment.NULL, length, prot, MAP_SHARED, fd, offset);
+            if (addr.address() == -1L) {
+                throw new NativeException("mmap(fd " + fd + ", " + length + " bytes)", errno(st));
+            }
+            return addr.reinterpret(length);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    public static void munmap(MemorySegment mapping) {
+        try {
+            int rc = (int) MUNMAP.invokeExact(mapping, mapping.byteSize());
+            assert rc == 0;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Waits up to {@code timeoutMillis} for {@code fd} to become readable; true if it is. */
+    public static boolean pollIn(int fd, int timeoutMillis) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pfd = arena.allocate(8, 4);
+            pfd.set(JAVA_INT, 0, fd);
+            pfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, POLLIN);
+            MemorySegment st = errnoState(arena);
+            int n = (int) POLL.invokeExact(st, pfd, 1L, timeoutMillis);
+            if (n < 0) {
+                int e = errno(st);
+                if (e == Errno.EINTR) {
+                    return false;
+                }
+                throw new NativeException("poll(fd " + fd + ")", e);
+            }
+            return n > 0;
         } catch (NativeException e) {
             throw e;
         } catch (Throwable t) {
