@@ -5,11 +5,14 @@ import dev.porin.agent.api.ApiServer;
 import dev.porin.agent.api.CniApi;
 import dev.porin.agent.api.ConntrackApi;
 import dev.porin.agent.api.EndpointApi;
+import dev.porin.agent.api.PolicyApi;
 import dev.porin.agent.api.Router;
 import dev.porin.agent.api.StatusApi;
 import dev.porin.agent.node.CniInstaller;
 import dev.porin.agent.node.HostDevice;
 import dev.porin.agent.node.KernelPodNetwork;
+import dev.porin.agent.policy.PolicyManager;
+import dev.porin.agent.policy.PolicyMapStore;
 import dev.porin.agent.state.IpamStore;
 import dev.porin.api.Version;
 import dev.porin.api.v1.StatusModel;
@@ -18,6 +21,8 @@ import dev.porin.cni.CniService;
 import dev.porin.datapath.Datapath;
 import dev.porin.datapath.DatapathConfig;
 import dev.porin.datapath.libbpf.Kernel;
+import dev.porin.datapath.maps.PolicyMap;
+import dev.porin.datapath.maps.PolicyMaps;
 import dev.porin.datapath.sys.Libc;
 import dev.porin.endpoint.Endpoint;
 import dev.porin.endpoint.EndpointManager;
@@ -80,19 +85,27 @@ public final class Agent implements AutoCloseable {
             LOG.atInfo().addKeyValue("version", Version.current()).addKeyValue("kernel", Kernel.release())
                     .addKeyValue("podCIDR", config.podCidr()).addKeyValue("stateDir", config.stateDir())
                     .log("Starting porin agent");
-            datapath = Datapath.load(DatapathConfig.DEFAULTS, config.bpfRoot(), config.ctMaxEntries());
+            datapath = Datapath.load(DatapathConfig.DEFAULTS, config.bpfRoot(), config.ctMaxEntries(),
+                    config.policyMapMaxEntries());
             IpamStore ipam = IpamStore.open(config.stateDir().resolve("ipam.json"), config.podCidr());
             HostDevice.ensure(config.hostDevice(), ipam.router(), config.mtu());
             EndpointManager endpoints = new EndpointManager(new EndpointStore(config.stateDir().resolve("endpoints")),
                     ipam, new KernelPodNetwork(datapath), datapath.endpoints(), datapath.endpointStats(),
                     datapath.conntrack(), config.mtu(), Clock.systemUTC());
+            PolicyManager policy = new PolicyManager(endpoints, config.stateDir(), policyMaps(datapath.policyMaps()),
+                    datapath.ipcache(), datapath.nodeConfig(), HostDevice.hostAddresses(ipam.router()),
+                    config.policyAuditMode());
+            policy.start();
+            endpoints.observer(policy);
             endpoints.restore();
+            policy.restored();
 
             Agent[] self = new Agent[1];
             Router router = new Router();
             new StatusApi(() -> self[0].status(), new VersionModel(Version.current(), Runtime.version().toString(),
                     Kernel.release())).register(router);
-            new EndpointApi(endpoints).register(router);
+            new EndpointApi(endpoints, policy).register(router);
+            new PolicyApi(policy).register(router);
             new ConntrackApi(datapath.conntrack()).register(router);
             new CniApi(new CniService(endpoints, ipam, config.mtu())).register(router);
             ApiServer api = ApiServer.start(config.socket(), router);
@@ -126,6 +139,31 @@ public final class Agent implements AutoCloseable {
                 LOG.atWarn().setCause(e).log("Conntrack garbage collection failed");
             }
         }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** The datapath's policy maps, as the policy layer sees them. */
+    private static PolicyMapStore policyMaps(PolicyMaps maps) {
+        return new PolicyMapStore() {
+            @Override
+            public PolicyMap forEndpoint(int endpoint) {
+                return maps.forEndpoint(endpoint);
+            }
+
+            @Override
+            public void remove(int endpoint) {
+                maps.remove(endpoint);
+            }
+
+            @Override
+            public java.util.Set<Integer> endpoints() {
+                return maps.endpoints();
+            }
+
+            @Override
+            public int maxEntries() {
+                return maps.innerMaxEntries();
+            }
+        };
     }
 
     StatusModel status() {

@@ -21,7 +21,9 @@ public record AgentConfig(
         String hostDevice,
         int mtu,
         int ctMaxEntries,
-        Duration ctGcInterval) {
+        Duration ctGcInterval,
+        int policyMapMaxEntries,
+        boolean policyAuditMode) {
 
     public static final Path DEFAULT_SOCKET = Path.of("/var/run/porin/porin.sock");
 
@@ -37,7 +39,9 @@ public record AgentConfig(
                 "porin_host",
                 1500,
                 262144,
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60),
+                16384,
+                false);
     }
 
     public AgentConfig {
@@ -56,6 +60,9 @@ public record AgentConfig(
         }
         if (!cniNetwork.matches("[A-Za-z0-9][A-Za-z0-9_.\\-]*")) {
             throw new IllegalArgumentException("cni-network: '" + cniNetwork + "' is not a valid CNI network name");
+        }
+        if (policyMapMaxEntries < 256 || policyMapMaxEntries > 1 << 20) {
+            throw new IllegalArgumentException("bpf-policy-map-max: must be between 256 and 1048576, not " + policyMapMaxEntries);
         }
         if (ctGcInterval.isNegative() || ctGcInterval.isZero()) {
             throw new IllegalArgumentException("ct-gc-interval: must be positive");

@@ -52,10 +52,16 @@ final class AgentOptions {
     @Option(names = "--ct-gc-interval", description = "Seconds between conntrack garbage collections (default: ${DEFAULT-VALUE}).")
     long ctGcSeconds = AgentConfig.defaults().ctGcInterval().toSeconds();
 
+    @Option(names = "--bpf-policy-map-max", description = "Policy map entries per endpoint (default: ${DEFAULT-VALUE}).")
+    int policyMapMax = AgentConfig.defaults().policyMapMaxEntries();
+
+    @Option(names = "--policy-audit-mode", description = "Report policy drops but forward the packets, on every endpoint.")
+    boolean policyAuditMode = AgentConfig.defaults().policyAuditMode();
+
     AgentConfig config() {
         try {
             return new AgentConfig(stateDir, socket, bpfRoot, cniBinDir, cniConfDir, cniNetwork, Ipv4Prefix.parse(podCidr),
-                    hostDevice, mtu, ctMax, Duration.ofSeconds(ctGcSeconds));
+                    hostDevice, mtu, ctMax, Duration.ofSeconds(ctGcSeconds), policyMapMax, policyAuditMode);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -47,6 +47,7 @@ public final class EndpointManager {
     private final int mtu;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private volatile EndpointObserver observer = EndpointObserver.NONE;
     private final Map<Integer, Endpoint> endpoints = new ConcurrentHashMap<>();
     private int nextId = 1;
 
@@ -60,6 +61,11 @@ public final class EndpointManager {
         this.ctMap = ctMap;
         this.mtu = mtu;
         this.clock = clock;
+    }
+
+    /** Installs the policy layer; must happen before {@link #restore()}. */
+    public void observer(EndpointObserver observer) {
+        this.observer = observer;
     }
 
     /** The host-side name of an attachment's veth: stable, so that even a lost endpoint can be cleaned up. */
@@ -94,16 +100,23 @@ public final class EndpointManager {
                     podMac, hostMac, mtu));
             Endpoint ep = new Endpoint(id, req.containerId(), req.ifname(), req.netns(), req.network(),
                     req.podNamespace(), req.podName(), req.labels(), ip, hostIfname, link.ifindex(), hostMac, podMac,
-                    EndpointState.READY, clock.instant());
+                    EndpointState.READY, clock.instant(), 0, Map.of(), List.of(), false);
             statsMap.reset(id);
-            endpointMap.upsert(ip, datapathInfo(ep));
-            store.save(ep);
             endpoints.put(id, ep);
+            EndpointObserver.DatapathState state = observer.added(ep);
+            ep = ep.withIdentity(state.identity());
+            endpoints.put(id, ep);
+            endpointMap.upsert(ip, datapathInfo(ep, state.flags()));
+            store.save(ep);
             LOG.atInfo().addKeyValue("endpointID", id).addKeyValue("containerID", req.containerId())
                     .addKeyValue("ipv4", ip.getHostAddress()).addKeyValue("interface", hostIfname)
                     .log("Endpoint created");
             return ep;
         } catch (RuntimeException e) {
+            Endpoint half = endpoints.remove(id);
+            if (half != null) {
+                observer.removed(half);
+            }
             if (link != null) {
                 network.unplumb(hostIfname);
             }
@@ -140,6 +153,7 @@ public final class EndpointManager {
         endpoints.put(ep.id(), ep.withState(EndpointState.DISCONNECTING));
         network.unplumb(ep.hostIfname());
         endpointMap.remove(ep.ipv4());
+        observer.removed(ep);
         statsMap.remove(ep.id());
         ctMap.flush(ep.ipv4());
         ipam.release(ep.ipv4());
@@ -188,8 +202,11 @@ public final class EndpointManager {
             }
             Endpoint ep = saved.withState(EndpointState.RESTORING);
             endpoints.put(ep.id(), ep);
+            EndpointObserver.DatapathState state = observer.added(ep);
+            ep = ep.withIdentity(state.identity());
+            endpoints.put(ep.id(), ep);
+            endpointMap.upsert(ep.ipv4(), datapathInfo(ep, state.flags()));
             network.restore(link.get(), ep.ipv4(), ipam.router());
-            endpointMap.upsert(ep.ipv4(), datapathInfo(ep));
             if (statsMap.get(ep.id()).isEmpty()) {
                 statsMap.reset(ep.id());
             }
@@ -284,8 +301,53 @@ public final class EndpointManager {
         return problems;
     }
 
-    private EndpointMap.Info datapathInfo(Endpoint ep) {
-        return new EndpointMap.Info(ep.hostIfindex(), ep.id(), 0, ep.podMac(), ep.hostMac(), 0);
+    private static EndpointMap.Info datapathInfo(Endpoint ep, int flags) {
+        return new EndpointMap.Info(ep.hostIfindex(), ep.id(), flags, ep.podMac(), ep.hostMac(), ep.identity());
+    }
+
+    /**
+     * Gives an endpoint a new identity and enforcement flags in the datapath (policy or labels changed).
+     * An endpoint that went away meanwhile is left alone.
+     */
+    public synchronized void updateDatapath(int id, EndpointObserver.DatapathState state) {
+        Endpoint ep = endpoints.get(id);
+        if (ep == null || ep.state() == EndpointState.DISCONNECTING) {
+            return;
+        }
+        Endpoint updated = ep.withIdentity(state.identity());
+        endpointMap.upsert(updated.ipv4(), datapathInfo(updated, state.flags()));
+        if (updated.identity() != ep.identity()) {
+            endpoints.put(id, updated);
+            store.save(updated);
+        }
+    }
+
+    /** Records label changes made with {@code porin endpoint labels}; returns the updated endpoint. */
+    public synchronized Endpoint changeLabels(int id, Map<String, String> add, List<String> delete) {
+        Endpoint ep = get(id).orElseThrow(() -> new java.util.NoSuchElementException("endpoint " + id));
+        Map<String, String> added = new java.util.TreeMap<>(ep.addedLabels());
+        java.util.Set<String> removed = new java.util.TreeSet<>(ep.removedLabels());
+        delete.forEach(k -> {
+            added.remove(k);
+            removed.add(k);
+        });
+        add.forEach((k, v) -> {
+            removed.remove(k);
+            added.put(k, v);
+        });
+        Endpoint updated = ep.withLabelChanges(added, List.copyOf(removed));
+        endpoints.put(id, updated);
+        store.save(updated);
+        return updated;
+    }
+
+    /** Turns policy audit mode on or off for one endpoint; returns the updated endpoint. */
+    public synchronized Endpoint auditMode(int id, boolean audit) {
+        Endpoint ep = get(id).orElseThrow(() -> new java.util.NoSuchElementException("endpoint " + id));
+        Endpoint updated = ep.withAuditMode(audit);
+        endpoints.put(id, updated);
+        store.save(updated);
+        return updated;
     }
 
     private int allocateId() {

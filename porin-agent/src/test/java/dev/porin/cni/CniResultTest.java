@@ -24,7 +24,7 @@ class CniResultTest {
     private static final Endpoint EP = new Endpoint(7, "c1", "eth0", "/var/run/netns/c1", "porin", "default", "web-0",
             Map.of(), Ipv4Prefix.parseAddress("10.200.0.5"), "lxc0123456789ab", 42,
             MacAddress.parse("02:00:00:00:00:0a"), MacAddress.parse("02:00:00:00:00:0b"), EndpointState.READY,
-            Instant.EPOCH);
+            Instant.EPOCH, 0, Map.of(), java.util.List.of(), false);
 
     private static ObjectNode encode(String version) {
         return CniResult.encode(version, EP, ROUTER, 1450, null);

@@ -14,8 +14,68 @@ import java.util.Locale;
 
 /** {@code porin bpf ...}: the datapath's maps as the kernel holds them. */
 @Command(name = "bpf", mixinStandardHelpOptions = true, description = "Show the datapath's BPF maps.",
-        subcommands = BpfCommand.Ct.class)
+        subcommands = {BpfCommand.Ct.class, BpfCommand.Policy.class})
 final class BpfCommand {
+
+    @Command(name = "policy", mixinStandardHelpOptions = true, description = "Per-endpoint policy maps.",
+            subcommands = Policy.GetCommand.class)
+    static final class Policy {
+
+        @Command(name = "get", mixinStandardHelpOptions = true,
+                description = "Show an endpoint's policy map, each entry with the rules behind it.")
+        static final class GetCommand implements Runnable {
+            @Mixin
+            ClientOptions options;
+
+            @Spec
+            CommandSpec spec;
+
+            @picocli.CommandLine.Parameters(paramLabel = "ENDPOINT", description = "Endpoint ID.")
+            int endpoint;
+
+            @picocli.CommandLine.Option(names = "-n", description = "Identity numbers instead of labels.")
+            boolean numeric;
+
+            @Override
+            public void run() {
+                var p = options.client().get("/v1/endpoint/" + endpoint + "/policy", dev.porin.api.v1.EndpointPolicyModel.class);
+                PrintWriter out = spec.commandLine().getOut();
+                if (options.json()) {
+                    ClientOptions.printJson(out, p);
+                    return;
+                }
+                out.print(render(p, numeric));
+                out.flush();
+            }
+
+            static String render(dev.porin.api.v1.EndpointPolicyModel p, boolean numeric) {
+                StringBuilder b = new StringBuilder();
+                b.append(enforcement("Ingress", p.enforcement().ingress(), p.enforcement().audit(), p.enforcement().ingressBy()));
+                b.append(enforcement("Egress", p.enforcement().egress(), p.enforcement().audit(), p.enforcement().egressBy()));
+                if (p.notInstalled() > 0) {
+                    b.append("WARNING: the map is full (").append(p.maxEntries()).append(" entries): ").append(p.notInstalled())
+                            .append(" allow entries are not installed and their traffic is dropped\n");
+                }
+                b.append('\n');
+                dev.porin.cli.format.Table t = new dev.porin.cli.format.Table().header("POLICY", "DIRECTION",
+                        numeric ? "IDENTITY" : "LABELS (source:key[=value])", "PORT/PROTO", "PROXY PORT", "PREFIX", "RULES");
+                for (var e : p.entries()) {
+                    t.row(e.action(), e.direction(), numeric ? Integer.toString(e.identity()) : String.join("\n", e.identityLabels()),
+                            e.portProtocol(), "NONE", e.prefixLength(), String.join("\n", e.rules()));
+                }
+                b.append(t.render());
+                return b.toString();
+            }
+
+            private static String enforcement(String dir, boolean on, boolean audit, java.util.List<String> by) {
+                if (!on) {
+                    return dir + " policy: not enforced (no policy selects this endpoint for " + dir.toLowerCase(java.util.Locale.ROOT) + ")\n";
+                }
+                return dir + " policy: " + (audit ? "audit (drops reported, not enforced)" : "enforced") + ", default-deny by "
+                        + String.join(", ", by) + "\n";
+            }
+        }
+    }
 
     @Command(name = "ct", mixinStandardHelpOptions = true, description = "Connection tracking.",
             subcommands = Ct.ListCommand.class)

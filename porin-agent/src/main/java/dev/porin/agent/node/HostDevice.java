@@ -58,6 +58,21 @@ public final class HostDevice {
         return name + "_peer";
     }
 
+    /**
+     * The node's own IPv4 addresses, and the pods' gateway: traffic from any of them comes from the host,
+     * identity 1.
+     */
+    public static java.util.Set<Inet4Address> hostAddresses(Inet4Address router) {
+        java.util.Set<Inet4Address> out = new java.util.HashSet<>();
+        out.add(router);
+        try (RtNetlink rt = RtNetlink.open()) {
+            for (Link l : rt.links()) {
+                rt.addresses(l.index()).forEach(a -> out.add(a.address()));
+            }
+        }
+        return out;
+    }
+
     /** Removes the device (uninstall). */
     public static boolean remove(String name) {
         try (RtNetlink rt = RtNetlink.open()) {

@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porin.agent.policy;
+
+import dev.porin.agent.state.StateFiles;
+import dev.porin.datapath.maps.EndpointMap;
+import dev.porin.endpoint.Endpoint;
+import dev.porin.endpoint.EndpointManager;
+import dev.porin.endpoint.EndpointObserver;
+import dev.porin.identity.Identity;
+import dev.porin.identity.IdentityAllocator;
+import dev.porin.identity.IdentitySpaceExhaustedException;
+import dev.porin.identity.ReservedIdentities;
+import dev.porin.identity.SecurityLabels;
+import dev.porin.k8s.Resource;
+import dev.porin.k8s.ResourceKey;
+import dev.porin.k8s.ResourceParser;
+import dev.porin.labels.Labels;
+import dev.porin.net.Ipv4Prefix;
+import dev.porin.policy.BuiltinRules;
+import dev.porin.policy.Enforcement;
+import dev.porin.policy.NamedPort;
+import dev.porin.policy.PolicyEngine;
+import dev.porin.policy.api.PolicyOrigin;
+import dev.porin.policy.api.Rule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.Inet4Address;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Policy for the endpoints of this node. It turns applied objects (namespaces, pods, policies) and each
+ * endpoint's labels into identities and rules, runs the {@link PolicyEngine}, and writes what changed to
+ * the datapath. As the endpoint manager's {@link EndpointObserver} it gives every new or restored endpoint
+ * its identity and policy before the endpoint reaches the kernel.
+ *
+ * <p>All state changes happen under the endpoint manager's lock: one lock, one order of writes.
+ */
+public final class PolicyManager implements EndpointObserver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyManager.class);
+
+    private final EndpointManager endpoints;
+    private final ResourceStore store;
+    private final PolicyEngine engine;
+    private final PolicyDatapath datapath;
+    private final Path identityFile;
+    private final boolean globalAudit;
+    private final int maxEntries;
+    private final Map<Integer, Identity> identities = new HashMap<>();
+    private final Map<Integer, Inet4Address> addresses = new HashMap<>();
+    private final Map<Ipv4Prefix, Integer> hostAddresses;
+
+    /**
+     * @param hostAddresses the node's own addresses (and the pods' gateway), all of identity host
+     */
+    public PolicyManager(EndpointManager endpoints, Path stateDir, PolicyMapStore maps,
+                         dev.porin.datapath.maps.IpCacheMap ipcache, dev.porin.datapath.maps.NodeConfigMap nodeConfig,
+                         Set<Inet4Address> hostAddresses, boolean globalAudit) {
+        this.endpoints = endpoints;
+        this.store = new ResourceStore(stateDir.resolve("resources"));
+        this.identityFile = stateDir.resolve("identities.json");
+        IdentityAllocator allocator = StateFiles.read(identityFile, IdentityAllocator.Snapshot.class)
+                .map(IdentityAllocator::restore).orElseGet(IdentityAllocator::new);
+        this.engine = new PolicyEngine(allocator, List.of(BuiltinRules.allowLocalhost()));
+        this.datapath = new PolicyDatapath(maps, ipcache, nodeConfig, engine::entryCount);
+        this.maxEntries = maps.maxEntries();
+        this.globalAudit = globalAudit;
+        Map<Ipv4Prefix, Integer> host = new TreeMap<>();
+        hostAddresses.forEach(a -> host.put(Ipv4Prefix.of(a, 32), Identity.HOST));
+        this.hostAddresses = Map.copyOf(host);
+    }
+
+    /**
+     * Loads the stored objects and their policies. Call before the endpoint manager restores endpoints;
+     * then {@link #restored()}.
+     */
+    public void start() {
+        synchronized (endpoints) {
+            store.load();
+            store.all(Resource.PolicyResource.class).forEach(p -> engine.setPolicy(p.origin(), p.rules()));
+            engine.setClusterNamedPorts(clusterNamedPorts());
+        }
+    }
+
+    /**
+     * After the endpoint manager restored its endpoints: forgets identities nobody uses any more, and makes
+     * the kernel's policy maps and IP cache hold exactly what policy says, whatever a previous run left.
+     */
+    public void restored() {
+        synchronized (endpoints) {
+            engine.releaseUnreferencedIdentities();
+            flush();
+            datapath.retain(identities.keySet());
+            for (int id : identities.keySet()) {
+                datapath.sync(id, engine.entries(id));
+            }
+            datapath.syncIpcache(desiredIpcache());
+            saveIdentities();
+            LOG.atInfo().addKeyValue("policies", engine.policies().size())
+                    .addKeyValue("identities", engine.identities().size()).log("Policy restored");
+        }
+    }
+
+    // ---- endpoint lifecycle (called under the endpoint manager's lock)
+
+    @Override
+    public DatapathState added(Endpoint ep) {
+        Identity identity = acquire(ep);
+        identities.put(ep.id(), identity);
+        addresses.put(ep.id(), ep.ipv4());
+        engine.upsertEndpoint(ep.id(), identity, ownNamedPorts(ep));
+        datapath.ipcache(Ipv4Prefix.of(ep.ipv4(), 32), identity.id());
+        flush();
+        return state(ep, identity);
+    }
+
+    @Override
+    public void removed(Endpoint ep) {
+        Identity identity = identities.remove(ep.id());
+        addresses.remove(ep.id());
+        engine.removeEndpoint(ep.id());
+        datapath.removeIpcache(Ipv4Prefix.of(ep.ipv4(), 32));
+        if (identity != null) {
+            engine.releaseIdentity(identity);
+        }
+        flush();
+    }
+
+    // ---- objects
+
+    /** Applies a YAML file, all or nothing; the parse error names document, field and reason. */
+    public List<AppliedObject> apply(String yaml, String source) {
+        List<Resource> parsed = ResourceParser.parse(yaml, source);
+        synchronized (endpoints) {
+            List<AppliedObject> out = store.apply(parsed);
+            resync();
+            return out;
+        }
+    }
+
+    /** Deletes the objects a YAML file names. */
+    public List<AppliedObject> delete(String yaml, String source) {
+        List<ResourceKey> keys = ResourceParser.parse(yaml, source).stream().map(Resource::key).toList();
+        synchronized (endpoints) {
+            List<AppliedObject> out = store.delete(keys);
+            resync();
+            return out;
+        }
+    }
+
+    /** Deletes stored objects by key. */
+    public List<AppliedObject> delete(List<ResourceKey> keys) {
+        synchronized (endpoints) {
+            List<AppliedObject> out = store.delete(keys);
+            resync();
+            return out;
+        }
+    }
+
+    public List<Resource> resources() {
+        synchronized (endpoints) {
+            return List.copyOf(store.all());
+        }
+    }
+
+    /** {@code porin endpoint labels}: changes an endpoint's labels, and with them its identity. */
+    public Endpoint changeLabels(int id, Map<String, String> add, List<String> delete) {
+        synchronized (endpoints) {
+            Endpoint ep = endpoints.changeLabels(id, add, delete);
+            resync();
+            return endpoints.get(id).orElse(ep);
+        }
+    }
+
+    /** {@code porin endpoint config ID PolicyAuditMode=...}. */
+    public Endpoint auditMode(int id, boolean audit) {
+        synchronized (endpoints) {
+            Endpoint ep = endpoints.auditMode(id, audit);
+            endpoints.updateDatapath(id, state(ep, identities.get(id)));
+            return endpoints.get(id).orElse(ep);
+        }
+    }
+
+    /** Re-derives everything from the store: policies, named ports, and every endpoint's identity. */
+    private void resync() {
+        Map<PolicyOrigin, List<Rule>> desired = new HashMap<>();
+        store.all(Resource.PolicyResource.class).forEach(p -> desired.put(p.origin(), p.rules()));
+        for (PolicyOrigin o : engine.policies().keySet()) {
+            if (!desired.containsKey(o)) {
+                engine.setPolicy(o, List.of());
+            }
+        }
+        desired.forEach(engine::setPolicy);
+        engine.setClusterNamedPorts(clusterNamedPorts());
+        for (Endpoint ep : endpoints.list()) {
+            Identity old = identities.get(ep.id());
+            if (old == null) {
+                continue;
+            }
+            Identity fresh = acquire(ep);
+            identities.put(ep.id(), fresh);
+            engine.upsertEndpoint(ep.id(), fresh, ownNamedPorts(ep));
+            engine.releaseIdentity(old);
+            if (fresh.id() != old.id()) {
+                datapath.ipcache(Ipv4Prefix.of(ep.ipv4(), 32), fresh.id());
+                endpoints.updateDatapath(ep.id(), state(ep, fresh));
+            }
+        }
+        flush();
+    }
+
+    /** Hands the engine's changes to the datapath. */
+    private void flush() {
+        var changes = engine.drain();
+        if (changes.isEmpty()) {
+            return;
+        }
+        datapath.apply(changes, id -> endpoints.get(id).ifPresent(ep -> {
+            Identity identity = identities.get(id);
+            if (identity != null) {
+                endpoints.updateDatapath(id, state(ep, identity));
+            }
+        }));
+        saveIdentities();
+    }
+
+    private void saveIdentities() {
+        StateFiles.write(identityFile, engine.identitySnapshot());
+    }
+
+    // ---- identities and labels
+
+    /**
+     * The identity of an endpoint's current labels. If the identity space is exhausted the endpoint gets
+     * the {@code init} identity and, through {@link #state}, default-deny in both directions: it fails
+     * closed, and the log says why.
+     */
+    private Identity acquire(Endpoint ep) {
+        try {
+            return engine.acquireIdentity(securityLabels(ep));
+        } catch (IdentitySpaceExhaustedException e) {
+            LOG.atError().addKeyValue("endpointID", ep.id()).log(e.getMessage() + "; endpoint isolated until one is free");
+            return ReservedIdentities.get(Identity.INIT);
+        }
+    }
+
+    /** The pod's labels: from its Pod object if one was applied, else what the runtime passed. */
+    Map<String, String> podLabels(Endpoint ep) {
+        Map<String, String> base = pod(ep).map(Resource.PodResource::labels).orElse(ep.labels());
+        return ep.effectiveLabels(base);
+    }
+
+    public Labels securityLabels(Endpoint ep) {
+        String ns = ep.namespace();
+        Map<String, String> nsLabels = new TreeMap<>();
+        nsLabels.put("kubernetes.io/metadata.name", ns);
+        store.get(new ResourceKey("Namespace", null, ns))
+                .map(r -> ((Resource.NamespaceResource) r).labels()).ifPresent(nsLabels::putAll);
+        String sa = pod(ep).map(Resource.PodResource::serviceAccount).orElse("default");
+        return SecurityLabels.forPod(ns, podLabels(ep), nsLabels, sa);
+    }
+
+    private Optional<Resource.PodResource> pod(Endpoint ep) {
+        if (ep.podName() == null) {
+            return Optional.empty();
+        }
+        return store.get(new ResourceKey("Pod", ep.namespace(), ep.podName())).map(r -> (Resource.PodResource) r);
+    }
+
+    private List<NamedPort> ownNamedPorts(Endpoint ep) {
+        return pod(ep).map(p -> p.ports().stream().map(n -> new NamedPort(n.name(), n.port(), n.protocol())).toList())
+                .orElse(List.of());
+    }
+
+    private Map<String, Set<NamedPort>> clusterNamedPorts() {
+        Map<String, Set<NamedPort>> out = new TreeMap<>();
+        for (Resource.PodResource p : store.all(Resource.PodResource.class)) {
+            p.ports().forEach(n -> out.computeIfAbsent(n.name(), k -> new HashSet<>())
+                    .add(new NamedPort(n.name(), n.port(), n.protocol())));
+        }
+        return out;
+    }
+
+    private DatapathState state(Endpoint ep, Identity identity) {
+        if (identity.id() == Identity.INIT) {
+            return new DatapathState(Identity.INIT, EndpointMap.F_POLICY_INGRESS | EndpointMap.F_POLICY_EGRESS);
+        }
+        Enforcement e = engine.enforcement(ep.id());
+        boolean audit = globalAudit || ep.auditMode();
+        int flags = 0;
+        if (e.ingress()) {
+            flags |= EndpointMap.F_POLICY_INGRESS | (audit ? EndpointMap.F_AUDIT_INGRESS : 0);
+        }
+        if (e.egress()) {
+            flags |= EndpointMap.F_POLICY_EGRESS | (audit ? EndpointMap.F_AUDIT_EGRESS : 0);
+        }
+        return new DatapathState(identity.id(), flags);
+    }
+
+    private Map<Ipv4Prefix, Integer> desiredIpcache() {
+        Map<Ipv4Prefix, Integer> out = new TreeMap<>(hostAddresses);
+        out.putAll(engine.cidrIdentities());
+        identities.forEach((id, identity) -> out.put(Ipv4Prefix.of(addresses.get(id), 32), identity.id()));
+        return out;
+    }
+
+    // ---- queries
+
+    /** A Pod object as policy sees it, for tracing a pod that has no endpoint here. */
+    public record PodView(Labels labels, List<NamedPort> ports) {
+    }
+
+    public Optional<Endpoint> endpoint(int id) {
+        return endpoints.get(id);
+    }
+
+    public Optional<Endpoint> endpointOfPod(String namespace, String name) {
+        return endpoints.list().stream()
+                .filter(ep -> ep.namespace().equals(namespace) && name.equals(ep.podName())).findFirst();
+    }
+
+    public Optional<PodView> podObject(String namespace, String name) {
+        return store.get(new ResourceKey("Pod", namespace, name)).map(r -> (Resource.PodResource) r).map(p -> {
+            Map<String, String> nsLabels = new TreeMap<>();
+            nsLabels.put("kubernetes.io/metadata.name", namespace);
+            store.get(new ResourceKey("Namespace", null, namespace))
+                    .map(n -> ((Resource.NamespaceResource) n).labels()).ifPresent(nsLabels::putAll);
+            return new PodView(SecurityLabels.forPod(namespace, p.labels(), nsLabels, p.serviceAccount()),
+                    p.ports().stream().map(n -> new NamedPort(n.name(), n.port(), n.protocol())).toList());
+        });
+    }
+
+    public List<NamedPort> namedPorts(Endpoint ep) {
+        return ownNamedPorts(ep);
+    }
+
+    /** The labels an endpoint's identity is made of. */
+    public Labels identityLabels(Endpoint ep) {
+        synchronized (endpoints) {
+            Identity i = identities.get(ep.id());
+            return i == null ? Labels.EMPTY : i.labels();
+        }
+    }
+
+    /** Policy enforcement of an endpoint, per direction, as cilium's endpoint list shows it. */
+    public String[] enforcementText(Endpoint ep) {
+        synchronized (endpoints) {
+            Enforcement e = engine.enforcement(ep.id());
+            boolean audit = globalAudit || ep.auditMode();
+            return new String[] {text(e.ingress(), audit), text(e.egress(), audit)};
+        }
+    }
+
+    private static String text(boolean enforced, boolean audit) {
+        return !enforced ? "Disabled" : audit ? "Disabled (Audit)" : "Enabled";
+    }
+
+    public PolicyEngine engine() {
+        return engine;
+    }
+
+    public boolean globalAudit() {
+        return globalAudit;
+    }
+
+    public int policyMapMaxEntries() {
+        return maxEntries;
+    }
+
+    public int overflow(int endpoint) {
+        synchronized (endpoints) {
+            return datapath.overflow(endpoint);
+        }
+    }
+
+    /** Runs {@code query} under the policy lock, for consistent reads of the engine. */
+    public <T> T read(java.util.function.Supplier<T> query) {
+        synchronized (endpoints) {
+            return query.get();
+        }
+    }
+}
