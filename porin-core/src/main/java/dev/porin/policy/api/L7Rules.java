@@ -14,10 +14,27 @@ public sealed interface L7Rules {
         }
     }
 
-    record HttpRule(String method, String path, String host, List<String> headers) {
+    /**
+     * One HTTP rule. {@code headers} are {@code Name} or {@code Name: value} presence checks;
+     * {@code headerMatches} are the richer checks, whose mismatch action may rewrite the request.
+     */
+    record HttpRule(String method, String path, String host, List<String> headers, List<HeaderMatch> headerMatches) {
         public HttpRule {
             headers = List.copyOf(headers);
+            headerMatches = List.copyOf(headerMatches);
         }
+
+        public HttpRule(String method, String path, String host, List<String> headers) {
+            this(method, path, host, headers, List.of());
+        }
+    }
+
+    /**
+     * A header a request must carry, with a literal value or one read from a secret; {@code mismatch}
+     * ({@code LOG}, {@code ADD}, {@code DELETE}, {@code REPLACE}) is what the proxy does when the request
+     * does not carry it, null to refuse the request.
+     */
+    record HeaderMatch(String name, String value, String secretNamespace, String secretName, String mismatch) {
     }
 
     /** Kafka by role or API key, client ID and topic. */
