@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EndpointManagerTest {
 
-    private static final CtMap.Entry CONNECTION = new CtMap.Entry(1, 60, 1, 60, 100, 0, 0, 0, 0);
+    private static final CtMap.Entry CONNECTION = new CtMap.Entry(1, 60, 1, 60, 100, 0, 0, 0, 0, 0, 0, 0);
 
     @TempDir
     Path stateDir;

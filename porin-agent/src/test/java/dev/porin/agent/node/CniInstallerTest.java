@@ -24,7 +24,7 @@ class CniInstallerTest {
         AgentConfig d = AgentConfig.defaults();
         return new AgentConfig(dir.resolve("state"), dir.resolve("run/porin.sock"), d.bpfRoot(), dir.resolve("bin"),
                 dir.resolve("net.d"), "kind-net", d.podCidr(), d.hostDevice(), d.mtu(), d.ctMaxEntries(),
-                d.ctGcInterval());
+                d.ctGcInterval(), d.policyMapMaxEntries(), false);
     }
 
     @Test
