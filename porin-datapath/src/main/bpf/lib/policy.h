@@ -37,24 +37,16 @@ struct policy_entry {
 };
 
 /*
- * The template every endpoint's map must match. Sizes rather than types:
- * clang's BTF leaves structs two pointers deep from a map definition as
- * forward declarations, which libbpf cannot size.
+ * Per-endpoint maps are LPM tries of policy_key -> policy_entry. Their
+ * template (and with it their size) is given at load time as an inner map
+ * fd, so that the agent can size them; every endpoint's map must match it.
  */
-struct policy_map_inner {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(key_size, sizeof(struct policy_key));
-	__uint(value_size, sizeof(struct policy_entry));
-	__uint(max_entries, 16384);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH_OF_MAPS);
 	__type(key, __u32);		/* endpoint ID */
+	__uint(value_size, sizeof(__u32));
 	__uint(max_entries, 65535);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
-	__array(values, struct policy_map_inner);
 } porin_policy SEC(".maps");
 
 /* Match types as policy verdict events report them (Cilium's numbering). */

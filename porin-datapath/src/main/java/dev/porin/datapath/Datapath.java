@@ -85,11 +85,11 @@ public final class Datapath implements AutoCloseable {
             throw new UncheckedIOException("cannot create " + pinRoot, e);
         }
         BpfObject lxc = BpfObject.open(DatapathObjects.LXC, DatapathObjects.elf(DatapathObjects.LXC), pinRoot);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofConfined(); BpfMap template = PolicyMaps.template(policyMapEntries)) {
             MemorySegment rodata = arena.allocate(DatapathConfig.CODEC.layout());
             DatapathConfig.CODEC.encode(config, rodata);
             lxc.setMaxEntries(CtMap.NAME, ctMaxEntries)
-                    .setInnerMaxEntries(PolicyMaps.NAME, policyMapEntries)
+                    .setInnerMapTemplate(PolicyMaps.NAME, template)
                     .setConstant("CONFIG", rodata)
                     .load();
             Datapath datapath = new Datapath(lxc, pinRoot, policyMapEntries);

@@ -110,23 +110,20 @@ public final class BpfObject implements AutoCloseable {
         return this;
     }
 
-    /** Sizes the inner-map template of a map-of-maps before load; every inner map must then have this size. */
-    public BpfObject setInnerMaxEntries(String outerName, int maxEntries) {
+    /**
+     * Gives a map-of-maps its inner-map template before load: the type, sizes and flags every map it holds
+     * must have. The template may be closed after load.
+     */
+    public BpfObject setInnerMapTemplate(String outerName, BpfMap template) {
         requireNotLoaded();
         int rc;
         try {
-            MemorySegment inner = (MemorySegment) LibBpf.MAP_INNER_MAP.invokeExact(findMap(outerName));
-            if (inner.equals(MemorySegment.NULL)) {
-                throw new IllegalArgumentException(name + ": " + outerName + " is not a map of maps");
-            }
-            rc = (int) LibBpf.MAP_SET_MAX_ENTRIES.invokeExact(inner, maxEntries);
-        } catch (IllegalArgumentException e) {
-            throw e;
+            rc = (int) LibBpf.MAP_SET_INNER_MAP_FD.invokeExact(findMap(outerName), template.fd());
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
         if (rc < 0) {
-            throw new BpfException("bpf_map__set_max_entries(" + outerName + ".inner)", rc);
+            throw new BpfException("bpf_map__set_inner_map_fd(" + outerName + ")", rc);
         }
         return this;
     }

@@ -47,7 +47,7 @@ final class LibBpf {
     static final MethodHandle MAP_VALUE_SIZE = fn("bpf_map__value_size", JAVA_INT, ADDRESS);
     static final MethodHandle MAP_MAX_ENTRIES = fn("bpf_map__max_entries", JAVA_INT, ADDRESS);
     static final MethodHandle MAP_TYPE = fn("bpf_map__type", JAVA_INT, ADDRESS);
-    static final MethodHandle MAP_INNER_MAP = fn("bpf_map__inner_map", ADDRESS, ADDRESS);
+    static final MethodHandle MAP_SET_INNER_MAP_FD = fn("bpf_map__set_inner_map_fd", JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle MAP_SET_PIN_PATH = fn("bpf_map__set_pin_path", JAVA_INT, ADDRESS, ADDRESS);
     static final MethodHandle MAP_FLAGS = fn("bpf_map__map_flags", JAVA_INT, ADDRESS);
 

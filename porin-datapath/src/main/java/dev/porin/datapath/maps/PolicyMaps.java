@@ -94,9 +94,18 @@ public final class PolicyMaps implements AutoCloseable {
         }
     }
 
+    /** The shape every endpoint's map has; the outer map is created with it. */
+    public static BpfMap template(int maxEntries) {
+        return create("porin_pol_tmpl", maxEntries);
+    }
+
+    private static BpfMap create(String name, int maxEntries) {
+        return BpfMap.create(MapType.LPM_TRIE, name, (int) PolicyMap.KEY.size(), (int) PolicyMap.VALUE.size(), maxEntries,
+                MapFlags.NO_PREALLOC, null);
+    }
+
     private BpfMap create(int endpoint) {
-        BpfMap map = BpfMap.create(MapType.LPM_TRIE, String.format("porin_pol_%05d", endpoint),
-                (int) PolicyMap.KEY.size(), (int) PolicyMap.VALUE.size(), innerMaxEntries, MapFlags.NO_PREALLOC, null);
+        BpfMap map = create(String.format("porin_pol_%05d", endpoint), innerMaxEntries);
         try (Arena arena = Arena.ofConfined()) {
             outer.update(arena.allocateFrom(ValueLayout.JAVA_INT, endpoint),
                     arena.allocateFrom(ValueLayout.JAVA_INT, map.fd()), MapFlags.ANY);

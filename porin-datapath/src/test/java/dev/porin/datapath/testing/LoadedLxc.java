@@ -36,10 +36,10 @@ public final class LoadedLxc implements AutoCloseable {
 
     public LoadedLxc(DatapathConfig config) {
         object = BpfObject.open("bpf_lxc", DatapathObjects.elf(DatapathObjects.LXC), null);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofConfined(); var template = PolicyMaps.template(16384)) {
             MemorySegment c = arena.allocate(DatapathConfig.CODEC.layout());
             DatapathConfig.CODEC.encode(config, c);
-            object.setConstant("CONFIG", c).load();
+            object.setInnerMapTemplate(PolicyMaps.NAME, template).setConstant("CONFIG", c).load();
         } catch (RuntimeException e) {
             object.close();
             throw e;
