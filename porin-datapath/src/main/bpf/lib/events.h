@@ -65,6 +65,7 @@ struct drop_notify {
 	__u8	pad[3];
 	__u32	cookie;		/* policy drops: the deny rules, or 0 for default deny */
 	__u32	pad2;
+	__u64	ktime;		/* CLOCK_MONOTONIC, ns */
 	__u8	data[EVENT_PAYLOAD_LEN];
 };
 
@@ -81,6 +82,7 @@ struct trace_notify {
 	__u8	flags;
 	__u32	ifindex;
 	__u8	orig_ip[16];
+	__u64	ktime;
 	__u8	data[EVENT_PAYLOAD_LEN];
 };
 
@@ -100,6 +102,7 @@ struct policy_verdict_notify {
 	__u8	pad[3];
 	__u32	cookie;
 	__u32	pad2;
+	__u64	ktime;
 	__u8	data[EVENT_PAYLOAD_LEN];
 };
 
@@ -199,19 +202,26 @@ emit_drop(struct __sk_buff *ctx, int reason, const struct flow_meta *m)
 	e->pad[0] = e->pad[1] = e->pad[2] = 0;
 	e->cookie = m->cookie;
 	e->pad2 = 0;
+	e->ktime = bpf_ktime_get_ns();
 	e->cap_len = event_capture(ctx, e->data);
 	event_submit(e);
 }
 
+/*
+ * A trace is reported by the endpoint it is about: the destination for
+ * to-endpoint, the sender otherwise. Flow direction is derived from that,
+ * as in Cilium: a request seen at its destination is ingress.
+ */
 static __always_inline void
 emit_trace(struct __sk_buff *ctx, __u8 point, __u8 reason, const struct flow_meta *m)
 {
 	struct trace_notify *e;
+	__u16 source = point == TRACE_TO_ENDPOINT && m->dst_id ? m->dst_id : m->ep_id;
 
 	e = event_reserve(sizeof(*e));
 	if (!e)
 		return;
-	event_header(ctx, &e->hdr, EVENT_TRACE, point, m->ep_id);
+	event_header(ctx, &e->hdr, EVENT_TRACE, point, source);
 	e->orig_len = ctx->len;
 	e->version = 1;
 	e->src_label = m->src_label;
@@ -221,6 +231,7 @@ emit_trace(struct __sk_buff *ctx, __u8 point, __u8 reason, const struct flow_met
 	e->flags = 0;
 	e->ifindex = ctx->ifindex;
 	__builtin_memset(e->orig_ip, 0, sizeof(e->orig_ip));
+	e->ktime = bpf_ktime_get_ns();
 	e->cap_len = event_capture(ctx, e->data);
 	event_submit(e);
 }
@@ -250,6 +261,7 @@ emit_policy_verdict(struct __sk_buff *ctx, __u16 ep_id, __u32 remote, int verdic
 	e->pad[0] = e->pad[1] = e->pad[2] = 0;
 	e->cookie = cookie;
 	e->pad2 = 0;
+	e->ktime = bpf_ktime_get_ns();
 	e->cap_len = event_capture(ctx, e->data);
 	event_submit(e);
 }

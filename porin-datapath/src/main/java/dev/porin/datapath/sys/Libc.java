@@ -208,6 +208,22 @@ public final class Libc {
         }
     }
 
+    /** CLOCK_MONOTONIC in nanoseconds: the clock of {@code bpf_ktime_get_ns()}. */
+    public static long monotonicNanos() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ts = arena.allocate(16, 8);
+            int rc = (int) CLOCK_GETTIME.invokeExact(CLOCK_MONOTONIC, ts);
+            if (rc != 0) {
+                throw new IllegalStateException("clock_gettime(CLOCK_MONOTONIC) failed");
+            }
+            return ts.get(JAVA_LONG, 0) * 1_000_000_000L + ts.get(JAVA_LONG, 8);
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
     /** Seconds of CLOCK_MONOTONIC: the clock of the datapath's conntrack lifetimes ({@code bpf_ktime_get_ns}). */
     public static long monotonicSeconds() {
         try (Arena arena = Arena.ofConfined()) {
