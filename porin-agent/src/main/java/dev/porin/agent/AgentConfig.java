@@ -23,7 +23,8 @@ public record AgentConfig(
         int ctMaxEntries,
         Duration ctGcInterval,
         int policyMapMaxEntries,
-        boolean policyAuditMode) {
+        boolean policyAuditMode,
+        ObserveConfig observe) {
 
     public static final Path DEFAULT_SOCKET = Path.of("/var/run/porin/porin.sock");
 
@@ -41,7 +42,8 @@ public record AgentConfig(
                 262144,
                 Duration.ofSeconds(60),
                 16384,
-                false);
+                false,
+                ObserveConfig.DEFAULTS);
     }
 
     public AgentConfig {

@@ -58,10 +58,30 @@ final class AgentOptions {
     @Option(names = "--policy-audit-mode", description = "Report policy drops but forward the packets, on every endpoint.")
     boolean policyAuditMode = AgentConfig.defaults().policyAuditMode();
 
+    @Option(names = "--hubble-listen-address",
+            description = "host:port of the Hubble-compatible Observer API; empty turns it off (default: ${DEFAULT-VALUE}).")
+    String hubbleListenAddress = ObserveConfig.DEFAULTS.hubbleListenAddress();
+
+    @Option(names = "--hubble-flow-buffer-size", description = "Flows kept in memory (default: ${DEFAULT-VALUE}).")
+    int flowBufferSize = ObserveConfig.DEFAULTS.flowBufferSize();
+
+    @Option(names = "--prometheus-serve-addr",
+            description = "host:port of the Prometheus metrics endpoint; empty turns it off (default: ${DEFAULT-VALUE}).")
+    String prometheusServeAddr = ObserveConfig.DEFAULTS.prometheusServeAddr();
+
+    @Option(names = "--monitor-aggregation", description = "Forwarded packets reported: none (every packet), "
+            + "low/medium/maximum (per connection), off (default: ${DEFAULT-VALUE}).")
+    String monitorAggregation = ObserveConfig.DEFAULTS.monitorAggregation();
+
+    @Option(names = "--node-name", description = "This node's name in flows (default: ${DEFAULT-VALUE}).")
+    String nodeName = ObserveConfig.DEFAULTS.nodeName();
+
     AgentConfig config() {
         try {
             return new AgentConfig(stateDir, socket, bpfRoot, cniBinDir, cniConfDir, cniNetwork, Ipv4Prefix.parse(podCidr),
-                    hostDevice, mtu, ctMax, Duration.ofSeconds(ctGcSeconds), policyMapMax, policyAuditMode);
+                    hostDevice, mtu, ctMax, Duration.ofSeconds(ctGcSeconds), policyMapMax, policyAuditMode,
+                    new ObserveConfig(hubbleListenAddress, flowBufferSize, prometheusServeAddr, monitorAggregation,
+                            nodeName));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

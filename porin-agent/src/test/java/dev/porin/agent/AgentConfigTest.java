@@ -19,7 +19,7 @@ class AgentConfigTest {
     private static AgentConfig config(String cniNetwork, String podCidr, String hostDevice, int mtu) {
         return new AgentConfig(DEFAULTS.stateDir(), DEFAULTS.socket(), DEFAULTS.bpfRoot(), DEFAULTS.cniBinDir(),
                 DEFAULTS.cniConfDir(), cniNetwork, Ipv4Prefix.parse(podCidr), hostDevice, mtu,
-                DEFAULTS.ctMaxEntries(), DEFAULTS.ctGcInterval(), DEFAULTS.policyMapMaxEntries(), false);
+                DEFAULTS.ctMaxEntries(), DEFAULTS.ctGcInterval(), DEFAULTS.policyMapMaxEntries(), false, ObserveConfig.DEFAULTS);
     }
 
     private static AgentConfig withMtu(int mtu) {
@@ -94,14 +94,14 @@ class AgentConfigTest {
     void refusesATinyConntrackTableAndANonPositiveGcInterval() {
         assertThatThrownBy(() -> new AgentConfig(DEFAULTS.stateDir(), DEFAULTS.socket(), DEFAULTS.bpfRoot(),
                 DEFAULTS.cniBinDir(), DEFAULTS.cniConfDir(), "porin", DEFAULTS.podCidr(), "porin_host", 1500, 1023,
-                DEFAULTS.ctGcInterval(), DEFAULTS.policyMapMaxEntries(), false)).hasMessageStartingWith("bpf-ct-max:");
+                DEFAULTS.ctGcInterval(), DEFAULTS.policyMapMaxEntries(), false, ObserveConfig.DEFAULTS)).hasMessageStartingWith("bpf-ct-max:");
         assertThatThrownBy(() -> new AgentConfig(DEFAULTS.stateDir(), DEFAULTS.socket(), DEFAULTS.bpfRoot(),
                 DEFAULTS.cniBinDir(), DEFAULTS.cniConfDir(), "porin", DEFAULTS.podCidr(), "porin_host", 1500,
-                DEFAULTS.ctMaxEntries(), Duration.ZERO, DEFAULTS.policyMapMaxEntries(), false))
+                DEFAULTS.ctMaxEntries(), Duration.ZERO, DEFAULTS.policyMapMaxEntries(), false, ObserveConfig.DEFAULTS))
                 .hasMessageStartingWith("ct-gc-interval:");
         assertThatThrownBy(() -> new AgentConfig(DEFAULTS.stateDir(), DEFAULTS.socket(), DEFAULTS.bpfRoot(),
                 DEFAULTS.cniBinDir(), DEFAULTS.cniConfDir(), "porin", DEFAULTS.podCidr(), "porin_host", 1500,
-                DEFAULTS.ctMaxEntries(), DEFAULTS.ctGcInterval(), 100, false))
+                DEFAULTS.ctMaxEntries(), DEFAULTS.ctGcInterval(), 100, false, ObserveConfig.DEFAULTS))
                 .hasMessageStartingWith("bpf-policy-map-max:");
     }
 }

@@ -7,17 +7,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Cookies: small numbers that stand for the set of rules behind a policy map entry. The datapath carries
  * the cookie of the entry that decided a packet; this table turns it back into rules. Equal sets share a
  * cookie; a cookie is freed when the last entry using it goes, and its number is reused only after every
  * other has been handed out, so that an event in flight is not misattributed.
+ *
+ * <p>Changes happen under the policy lock; {@link #rules} may be called from any thread without it (the
+ * event reader attributes verdicts while policy changes).
  */
 public final class AttributionTable {
 
     private final Map<List<RuleRef>, Integer> bySet = new HashMap<>();
-    private final Map<Integer, List<RuleRef>> byCookie = new HashMap<>();
+    private final Map<Integer, List<RuleRef>> byCookie = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> uses = new HashMap<>();
     private int next = 1;
 

@@ -361,7 +361,7 @@ public final class PolicyEngine {
         return ep == null ? Optional.empty() : Optional.of(ep.identity());
     }
 
-    /** The rules a cookie stands for. */
+    /** The rules a cookie stands for. Safe to call from any thread. */
     public List<RuleRef> attribution(int cookie) {
         return attribution.rules(cookie);
     }

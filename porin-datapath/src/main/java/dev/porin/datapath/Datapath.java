@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porin.datapath;
 
+import dev.porin.datapath.events.EventsLostCounter;
 import dev.porin.datapath.libbpf.BpfMap;
 import dev.porin.datapath.libbpf.BpfObject;
 import dev.porin.datapath.libbpf.BpfProgram;
@@ -160,8 +161,8 @@ public final class Datapath implements AutoCloseable {
     }
 
     /** Per-CPU count of events the ring had no room for. */
-    public BpfMap eventsLost() {
-        return eventsLost;
+    public EventsLostCounter eventsLost() {
+        return new EventsLostCounter(eventsLost);
     }
 
     /** The maps, for fill levels in status and metrics. */

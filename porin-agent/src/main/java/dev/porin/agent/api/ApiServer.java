@@ -13,15 +13,21 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +40,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * HTTP/1.1 on a Unix socket. The socket's directory is made root-only before the socket exists, and the
@@ -43,6 +50,7 @@ import java.util.concurrent.Executors;
  */
 public final class ApiServer implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final int MAX_BODY = 64 << 20;
 
     private final EventLoopGroup group;
@@ -128,6 +136,10 @@ public final class ApiServer implements AutoCloseable {
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             handlers.execute(() -> {
                 Response r = router.dispatch(method, uri.path(), uri.parameters(), headers, body);
+                if (r.streamed()) {
+                    stream(ctx, r, keepAlive);
+                    return;
+                }
                 FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                         HttpResponseStatus.valueOf(r.status()), Unpooled.wrappedBuffer(r.body()));
                 resp.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
@@ -139,6 +151,49 @@ public final class ApiServer implements AutoCloseable {
                     ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
                 }
             });
+        }
+
+        /**
+         * A chunked answer, written as the producer goes. A slow client makes the producer wait (it never
+         * buffers without bound); a client that goes away ends it.
+         */
+        private static void stream(ChannelHandlerContext ctx, Response r, boolean keepAlive) {
+            HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()));
+            head.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+            HttpUtil.setTransferEncodingChunked(head, true);
+            ctx.writeAndFlush(head);
+            Channel ch = ctx.channel();
+            Response.Output out = new Response.Output() {
+                @Override
+                public boolean write(byte[] chunk) {
+                    while (ch.isActive() && !ch.isWritable()) {
+                        LockSupport.parkNanos(1_000_000);
+                    }
+                    if (!ch.isActive()) {
+                        return false;
+                    }
+                    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk)));
+                    return true;
+                }
+
+                @Override
+                public boolean open() {
+                    return ch.isActive();
+                }
+            };
+            try {
+                r.stream().writeTo(out);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.atWarn().setCause(e).log("Streamed API answer failed");
+            }
+            if (ch.isActive()) {
+                var last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                if (!keepAlive) {
+                    last.addListener(ChannelFutureListener.CLOSE);
+                }
+            }
         }
 
         @Override

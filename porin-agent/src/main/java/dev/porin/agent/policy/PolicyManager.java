@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porin.agent.policy;
 
+import dev.porin.agent.observe.FlowDirectory;
 import dev.porin.agent.state.StateFiles;
 import dev.porin.datapath.maps.EndpointMap;
 import dev.porin.endpoint.Endpoint;
@@ -16,6 +17,7 @@ import dev.porin.k8s.ResourceKey;
 import dev.porin.k8s.ResourceParser;
 import dev.porin.labels.Labels;
 import dev.porin.net.Ipv4Prefix;
+import dev.porin.observe.FlowContext;
 import dev.porin.policy.BuiltinRules;
 import dev.porin.policy.Enforcement;
 import dev.porin.policy.NamedPort;
@@ -57,6 +59,7 @@ public final class PolicyManager implements EndpointObserver {
     private final Map<Integer, Identity> identities = new HashMap<>();
     private final Map<Integer, Inet4Address> addresses = new HashMap<>();
     private final Map<Ipv4Prefix, Integer> hostAddresses;
+    private final FlowDirectory flows;
 
     /**
      * @param hostAddresses the node's own addresses (and the pods' gateway), all of identity host
@@ -76,6 +79,7 @@ public final class PolicyManager implements EndpointObserver {
         Map<Ipv4Prefix, Integer> host = new TreeMap<>();
         hostAddresses.forEach(a -> host.put(Ipv4Prefix.of(a, 32), Identity.HOST));
         this.hostAddresses = Map.copyOf(host);
+        this.flows = new FlowDirectory(engine::attribution);
     }
 
     /**
@@ -116,6 +120,7 @@ public final class PolicyManager implements EndpointObserver {
         Identity identity = acquire(ep);
         identities.put(ep.id(), identity);
         addresses.put(ep.id(), ep.ipv4());
+        flows.endpoint(ep, identity);
         engine.upsertEndpoint(ep.id(), identity, ownNamedPorts(ep));
         datapath.ipcache(Ipv4Prefix.of(ep.ipv4(), 32), identity.id());
         flush();
@@ -126,6 +131,7 @@ public final class PolicyManager implements EndpointObserver {
     public void removed(Endpoint ep) {
         Identity identity = identities.remove(ep.id());
         addresses.remove(ep.id());
+        flows.removeEndpoint(ep);
         engine.removeEndpoint(ep.id());
         datapath.removeIpcache(Ipv4Prefix.of(ep.ipv4(), 32));
         if (identity != null) {
@@ -207,6 +213,7 @@ public final class PolicyManager implements EndpointObserver {
             }
             Identity fresh = acquire(ep);
             identities.put(ep.id(), fresh);
+            flows.endpoint(ep, fresh);
             engine.upsertEndpoint(ep.id(), fresh, ownNamedPorts(ep));
             engine.releaseIdentity(old);
             if (fresh.id() != old.id()) {
@@ -220,6 +227,8 @@ public final class PolicyManager implements EndpointObserver {
     /** Hands the engine's changes to the datapath. */
     private void flush() {
         var changes = engine.drain();
+        flows.identities(engine.identities());
+        flows.revision(engine.revision());
         if (changes.isEmpty()) {
             return;
         }
@@ -294,6 +303,7 @@ public final class PolicyManager implements EndpointObserver {
             return new DatapathState(Identity.INIT, EndpointMap.F_POLICY_INGRESS | EndpointMap.F_POLICY_EGRESS);
         }
         Enforcement e = engine.enforcement(ep.id());
+        flows.enforcement(ep.id(), e);
         boolean audit = globalAudit || ep.auditMode();
         int flags = 0;
         if (e.ingress()) {
@@ -361,6 +371,11 @@ public final class PolicyManager implements EndpointObserver {
 
     private static String text(boolean enforced, boolean audit) {
         return !enforced ? "Disabled" : audit ? "Disabled (Audit)" : "Enabled";
+    }
+
+    /** What flows are enriched with: kept current by this manager, readable from any thread. */
+    public FlowContext flowContext() {
+        return flows;
     }
 
     public PolicyEngine engine() {

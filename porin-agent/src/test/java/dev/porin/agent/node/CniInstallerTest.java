@@ -2,6 +2,7 @@
 package dev.porin.agent.node;
 
 import dev.porin.agent.AgentConfig;
+import dev.porin.agent.ObserveConfig;
 import dev.porin.api.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,7 @@ class CniInstallerTest {
         AgentConfig d = AgentConfig.defaults();
         return new AgentConfig(dir.resolve("state"), dir.resolve("run/porin.sock"), d.bpfRoot(), dir.resolve("bin"),
                 dir.resolve("net.d"), "kind-net", d.podCidr(), d.hostDevice(), d.mtu(), d.ctMaxEntries(),
-                d.ctGcInterval(), d.policyMapMaxEntries(), false);
+                d.ctGcInterval(), d.policyMapMaxEntries(), false, ObserveConfig.DEFAULTS);
     }
 
     @Test

@@ -14,7 +14,8 @@ public record StatusModel(
         Endpoints endpoints,
         List<MapFill> maps,
         Cni cni,
-        Api api) {
+        Api api,
+        Observability observability) {
 
     /** {@code features}: each eBPF feature Porin uses and whether the running kernel offers it. */
     public record Kernel(String release, Map<String, Boolean> features) {
@@ -36,5 +37,13 @@ public record StatusModel(
     }
 
     public record Api(String socket) {
+    }
+
+    /**
+     * Flows and metrics: where the Hubble-compatible API and Prometheus listen (null if off), the flow
+     * ring's fill, and datapath events read and lost (the ring buffer was full).
+     */
+    public record Observability(String hubbleAddress, String metricsAddress, int flows, int maxFlows, long seenFlows,
+                                double flowsPerSecond, long eventsReceived, long eventsLost) {
     }
 }
