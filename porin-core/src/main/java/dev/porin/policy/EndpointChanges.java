@@ -35,6 +35,12 @@ public final class EndpointChanges {
         removed = true;
     }
 
+    /** The endpoint came back under the same id: its map is kept, and starts over from no enforcement. */
+    void revive() {
+        removed = false;
+        enforcement = Enforcement.NONE;
+    }
+
     public Map<PolicyKey, PolicyEntry> upserts() {
         return upserts;
     }

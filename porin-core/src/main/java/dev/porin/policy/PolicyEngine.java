@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Resolves policy for the endpoints of a node: rules, identities and endpoints in, policy map changes
@@ -131,16 +132,18 @@ public final class PolicyEngine {
             return;
         }
         if (ep != null) {
-            clearElements(ep);
             ep.identity(identity);
         } else {
             ep = new EndpointPolicy(id, identity);
             endpoints.put(id, ep);
+            EndpointChanges c = pending.get(id);
+            if (c != null && c.removed()) {
+                // Removed and back before a drain: the old map stays, emptied by the deletes already recorded.
+                c.revive();
+            }
         }
         endpointPorts.put(id, ports);
-        for (Rule r : allRules()) {
-            applyRule(ep, r);
-        }
+        resolve(ep, allRules(), ref -> true);
         updateEnforcement(ep);
     }
 
@@ -186,15 +189,7 @@ public final class PolicyEngine {
             rules.put(origin, List.copyOf(newRules));
         }
         for (EndpointPolicy ep : endpoints.values()) {
-            for (RuleRef ref : ep.elementRefs()) {
-                if (ref.origin().equals(origin)) {
-                    unregister(ep, ref);
-                    ep.removeElement(ref, materializer);
-                }
-            }
-            for (Rule r : newRules) {
-                applyRule(ep, r);
-            }
+            resolve(ep, newRules, ref -> ref.origin().equals(origin));
             updateEnforcement(ep);
         }
     }
@@ -210,10 +205,7 @@ public final class PolicyEngine {
         }
         clusterPorts = Map.copyOf(ports);
         for (EndpointPolicy ep : endpoints.values()) {
-            clearElements(ep);
-            for (Rule r : allRules()) {
-                applyRule(ep, r);
-            }
+            resolve(ep, allRules(), ref -> true);
         }
     }
 
@@ -232,7 +224,29 @@ public final class PolicyEngine {
         return all;
     }
 
-    private void applyRule(EndpointPolicy ep, Rule rule) {
+    /**
+     * Brings the elements of {@code ep} that {@code scope} covers in line with {@code rules}. An element whose
+     * compiled plan did not change stays in force untouched, so re-resolving writes only what changed.
+     */
+    private void resolve(EndpointPolicy ep, List<Rule> rules, Predicate<RuleRef> scope) {
+        Map<RuleRef, ElementPlan> wanted = new LinkedHashMap<>();
+        for (Rule r : rules) {
+            compileRule(ep, r, wanted);
+        }
+        for (RuleRef ref : ep.elementRefs()) {
+            if (scope.test(ref) && !ep.plan(ref).equals(wanted.get(ref))) {
+                unregister(ep, ref);
+                ep.removeElement(ref, materializer);
+            }
+        }
+        for (ElementPlan plan : wanted.values()) {
+            if (ep.plan(plan.ref()) == null) {
+                applyElement(ep, plan);
+            }
+        }
+    }
+
+    private void compileRule(EndpointPolicy ep, Rule rule, Map<RuleRef, ElementPlan> out) {
         if (!rule.endpointSelector().matches(ep.identity().labels())) {
             return;
         }
@@ -242,18 +256,22 @@ public final class PolicyEngine {
                 List<PeerRule> elements = rule.elements(d, deny);
                 for (int i = 0; i < elements.size(); i++) {
                     ElementPlan plan = ElementCompiler.compile(rule.ref(d, deny, i), elements.get(i), own, clusterPorts);
-                    Set<Integer> ids = new HashSet<>();
-                    if (plan.anyPeer()) {
-                        ids.add(0);
-                    }
-                    for (PeerSelector s : plan.selectors()) {
-                        ids.addAll(selectors.use(s));
-                        users.computeIfAbsent(s, x -> new HashSet<>()).add(new Use(ep.id(), plan.ref()));
-                    }
-                    ep.addElement(plan, ids, materializer);
+                    out.put(plan.ref(), plan);
                 }
             }
         }
+    }
+
+    private void applyElement(EndpointPolicy ep, ElementPlan plan) {
+        Set<Integer> ids = new HashSet<>();
+        if (plan.anyPeer()) {
+            ids.add(0);
+        }
+        for (PeerSelector s : plan.selectors()) {
+            ids.addAll(selectors.use(s));
+            users.computeIfAbsent(s, x -> new HashSet<>()).add(new Use(ep.id(), plan.ref()));
+        }
+        ep.addElement(plan, ids, materializer);
     }
 
     private void unregister(EndpointPolicy ep, RuleRef ref) {
