@@ -9,6 +9,7 @@ import dev.porin.agent.api.PolicyApi;
 import dev.porin.agent.api.Router;
 import dev.porin.agent.api.StatusApi;
 import dev.porin.agent.node.CniInstaller;
+import dev.porin.agent.observe.Observability;
 import dev.porin.agent.node.HostDevice;
 import dev.porin.agent.node.KernelPodNetwork;
 import dev.porin.agent.policy.PolicyManager;
@@ -63,11 +64,14 @@ public final class Agent implements AutoCloseable {
     private final ApiServer api;
     private final ScheduledExecutorService housekeeping;
     private final Map<String, Boolean> features;
+    private final Observability observability;
     private final Instant started = Instant.now();
 
     private Agent(AgentConfig config, FileLock lock, Datapath datapath, IpamStore ipam, EndpointManager endpoints,
-                  ApiServer api, ScheduledExecutorService housekeeping, Map<String, Boolean> features) {
+                  ApiServer api, ScheduledExecutorService housekeeping, Map<String, Boolean> features,
+                  Observability observability) {
         this.config = config;
+        this.observability = observability;
         this.lock = lock;
         this.datapath = datapath;
         this.ipam = ipam;
@@ -80,13 +84,14 @@ public final class Agent implements AutoCloseable {
     public static Agent start(AgentConfig config) {
         FileLock lock = lockStateDir(config);
         Datapath datapath = null;
+        Observability observability = null;
         try {
             Map<String, Boolean> features = Kernel.features();
             LOG.atInfo().addKeyValue("version", Version.current()).addKeyValue("kernel", Kernel.release())
                     .addKeyValue("podCIDR", config.podCidr()).addKeyValue("stateDir", config.stateDir())
                     .log("Starting porin agent");
-            datapath = Datapath.load(DatapathConfig.DEFAULTS, config.bpfRoot(), config.ctMaxEntries(),
-                    config.policyMapMaxEntries());
+            datapath = Datapath.load(DatapathConfig.DEFAULTS.withTraceMode(config.observe().traceMode()),
+                    config.bpfRoot(), config.ctMaxEntries(), config.policyMapMaxEntries());
             IpamStore ipam = IpamStore.open(config.stateDir().resolve("ipam.json"), config.podCidr());
             HostDevice.ensure(config.hostDevice(), ipam.router(), config.mtu());
             EndpointManager endpoints = new EndpointManager(new EndpointStore(config.stateDir().resolve("endpoints")),
@@ -99,6 +104,7 @@ public final class Agent implements AutoCloseable {
             endpoints.observer(policy);
             endpoints.restore();
             policy.restored();
+            observability = Observability.start(config.observe(), datapath, policy.flowContext(), List.of());
 
             Agent[] self = new Agent[1];
             Router router = new Router();
@@ -108,17 +114,21 @@ public final class Agent implements AutoCloseable {
             new PolicyApi(policy).register(router);
             new ConntrackApi(datapath.conntrack()).register(router);
             new CniApi(new CniService(endpoints, ipam, config.mtu())).register(router);
+            observability.register(router);
             ApiServer api = ApiServer.start(config.socket(), router);
 
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("porin-housekeeping").daemon().factory());
-            self[0] = new Agent(config, lock, datapath, ipam, endpoints, api, housekeeping, features);
+            self[0] = new Agent(config, lock, datapath, ipam, endpoints, api, housekeeping, features, observability);
             self[0].scheduleConntrackGc();
             CniInstaller.install(config);
             LOG.atInfo().addKeyValue("socket", config.socket()).addKeyValue("endpoints", endpoints.list().size())
                     .log("Agent ready");
             return self[0];
         } catch (RuntimeException e) {
+            if (observability != null) {
+                observability.close();
+            }
             if (datapath != null) {
                 datapath.close();
             }
@@ -183,7 +193,8 @@ public final class Agent implements AutoCloseable {
                 new StatusModel.Endpoints(all.size(), byState),
                 maps,
                 new StatusModel.Cni(config.cniPlugin().toString(), config.cniConfFile().toString(), config.cniNetwork()),
-                new StatusModel.Api(api.socket().toString()));
+                new StatusModel.Api(api.socket().toString()),
+                observability.status(null));
     }
 
     public EndpointManager endpoints() {
@@ -195,6 +206,7 @@ public final class Agent implements AutoCloseable {
     public void close() {
         LOG.info("Stopping porin agent; the datapath keeps forwarding");
         api.close();
+        observability.close();
         housekeeping.shutdownNow();
         datapath.close();
         release(lock);

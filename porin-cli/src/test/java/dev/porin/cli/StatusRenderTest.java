@@ -21,7 +21,8 @@ class StatusRenderTest {
                 new StatusModel.Endpoints(byState.values().stream().mapToInt(Integer::intValue).sum(), byState),
                 List.of(new StatusModel.MapFill("porin_lxc", 2, 65535), new StatusModel.MapFill("porin_ct4", 131072, 262144)),
                 new StatusModel.Cni("/opt/cni/bin/porin-cni", "/etc/cni/net.d/05-porin.conflist", "porin"),
-                new StatusModel.Api("/var/run/porin/porin.sock"));
+                new StatusModel.Api("/var/run/porin/porin.sock"),
+                new StatusModel.Observability("127.0.0.1:4245", "127.0.0.1:9962", 2204, 4095, 9000, 6.8, 9100, 0));
     }
 
     private static Map<String, Boolean> features() {

@@ -111,7 +111,9 @@ public final class TestAgent implements AutoCloseable {
         return List.of("--state-dir", stateDir().toString(), "--socket", socket().toString(),
                 "--bpf-root", bpfRoot().toString(), "--cni-bin-dir", cniBinDir().toString(),
                 "--cni-conf-dir", work.resolve("cni/net.d").toString(), "--cni-network", network(),
-                "--pod-cidr", podCidr, "--host-device", hostDevice(), "--ct-gc-interval", "5");
+                "--pod-cidr", podCidr, "--host-device", hostDevice(), "--ct-gc-interval", "5",
+                // Any free port: tests must not depend on, or collide with, the defaults.
+                "--hubble-listen-address", "127.0.0.1:0", "--prometheus-serve-addr", "127.0.0.1:0");
     }
 
     private List<String> java(String... args) {
