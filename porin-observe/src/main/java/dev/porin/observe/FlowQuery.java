@@ -96,16 +96,23 @@ public final class FlowQuery {
         return seq;
     }
 
-    /** The last {@code number} matching events before {@code end}, oldest first. */
+    /**
+     * The last {@code number} matching flows before {@code end}, oldest first, with the lost-events markers
+     * among them (they do not count towards the number).
+     */
     private boolean emitLast(long end, long number, Sink sink) {
         Deque<FlowEvent> last = new ArrayDeque<>();
-        for (long seq = end - 1; seq >= ring.start() && last.size() < number; seq--) {
+        long flows = 0;
+        for (long seq = end - 1; seq >= ring.start() && flows < number; seq--) {
             FlowEvent e = ring.get(seq);
             if (e == null) {
                 break;
             }
-            if (e instanceof Flow && matches(e)) {
+            if (matches(e)) {
                 last.addFirst(e);
+                if (e instanceof Flow) {
+                    flows++;
+                }
             }
         }
         for (FlowEvent e : last) {

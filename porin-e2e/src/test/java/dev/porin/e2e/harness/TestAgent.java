@@ -26,21 +26,29 @@ public final class TestAgent implements AutoCloseable {
 
     private final String suffix;
     private final String podCidr;
+    private final List<String> extraFlags;
     private final Path work;
     private Process process;
 
-    private TestAgent(String suffix, String podCidr, Path work) {
+    private TestAgent(String suffix, String podCidr, Path work, List<String> extraFlags) {
         this.suffix = suffix;
         this.podCidr = podCidr;
+        this.extraFlags = extraFlags;
         this.work = work;
     }
 
     /** Starts an agent for {@code podCidr} and waits until its API answers. */
     public static TestAgent start(String podCidr) {
+        return start(podCidr, new String[0]);
+    }
+
+    /** Starts an agent with more flags, e.g. {@code --monitor-aggregation none}. */
+    public static TestAgent start(String podCidr, String... extraFlags) {
         Privileges.requireRoot();
         String suffix = HexFormat.of().formatHex(random(2));
         try {
-            TestAgent agent = new TestAgent(suffix, podCidr, Files.createTempDirectory("porin-e2e-" + suffix + "-"));
+            TestAgent agent = new TestAgent(suffix, podCidr, Files.createTempDirectory("porin-e2e-" + suffix + "-"),
+                    List.of(extraFlags));
             try {
                 agent.launch();
                 return agent;
@@ -118,10 +126,11 @@ public final class TestAgent implements AutoCloseable {
 
     private List<String> java(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", DIST.resolve("lib").toAbsolutePath() + "/*",
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx512m", "-cp", DIST.resolve("lib").toAbsolutePath() + "/*",
                 "dev.porin.agent.AgentMain"));
         cmd.addAll(List.of(args));
         cmd.addAll(flags());
+        cmd.addAll(extraFlags);
         return cmd;
     }
 
@@ -164,6 +173,11 @@ public final class TestAgent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The agent's process ID, for signals and /proc. */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isRunning() {
