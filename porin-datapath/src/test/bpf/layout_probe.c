@@ -18,7 +18,6 @@
 #include "lib/policy.h"
 
 struct datapath_config probe_datapath_config;
-struct metrics_key probe_metrics_key;
 struct metrics_value probe_metrics_value;
 struct endpoint_key probe_endpoint_key;
 struct endpoint_info probe_endpoint_info;

@@ -37,13 +37,6 @@
 
 #define NSEC_PER_SEC	1000000000ULL
 
-/* Seconds of CLOCK_MONOTONIC: the clock conntrack lifetimes are kept in. */
-static __always_inline __u32
-mono_now(void)
-{
-	return bpf_ktime_get_ns() / NSEC_PER_SEC;
-}
-
 /* Ethernet MAC address, copied as one unit. */
 union macaddr {
 	struct {

@@ -30,7 +30,7 @@
  * events never miss one.
  */
 static __always_inline int
-send_drop(struct __sk_buff *ctx, int reason, const struct flow_meta *m)
+send_drop(struct __sk_buff *ctx, int reason, struct flow_meta *m)
 {
 	update_metrics(ctx->len, (__u8)-reason, m->dir);
 	emit_drop(ctx, reason, m);

@@ -45,9 +45,13 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } porin_lxc SEC(".maps");
 
+/* Endpoint IDs run from 1 to ENDPOINT_ID_MAX, as in Cilium. */
+#define ENDPOINT_ID_MAX		4095
+
 /*
  * Per-endpoint traffic, seen from the pod: tx is what it sent, rx what was
- * delivered to it. The agent creates and removes the entry with the endpoint.
+ * delivered to it. The agent zeroes an endpoint's entry when it creates or
+ * removes the endpoint.
  * Must match dev.porin.datapath.maps.EndpointStatsMap.Value
  */
 struct endpoint_stats {
@@ -57,12 +61,12 @@ struct endpoint_stats {
 	__u64	tx_bytes;
 };
 
+/* Indexed by endpoint ID: an inlined lookup, not a hash walk, per packet. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);		/* endpoint ID */
 	__type(value, struct endpoint_stats);
-	__uint(max_entries, 65535);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, ENDPOINT_ID_MAX + 1);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } porin_lxc_stats SEC(".maps");
 
@@ -76,10 +80,9 @@ lookup_ip4_endpoint(__be32 addr)
 }
 
 static __always_inline void
-account_tx(const struct endpoint_info *ep, __u32 bytes)
+account_tx(__u32 ep_id, __u32 bytes)
 {
-	__u32 id = ep->lxc_id;
-	struct endpoint_stats *stats = bpf_map_lookup_elem(&porin_lxc_stats, &id);
+	struct endpoint_stats *stats = bpf_map_lookup_elem(&porin_lxc_stats, &ep_id);
 
 	if (stats) {
 		stats->tx_packets += 1;
@@ -88,10 +91,9 @@ account_tx(const struct endpoint_info *ep, __u32 bytes)
 }
 
 static __always_inline void
-account_rx(const struct endpoint_info *ep, __u32 bytes)
+account_rx(__u32 ep_id, __u32 bytes)
 {
-	__u32 id = ep->lxc_id;
-	struct endpoint_stats *stats = bpf_map_lookup_elem(&porin_lxc_stats, &id);
+	struct endpoint_stats *stats = bpf_map_lookup_elem(&porin_lxc_stats, &ep_id);
 
 	if (stats) {
 		stats->rx_packets += 1;

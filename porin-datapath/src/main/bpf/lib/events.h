@@ -121,7 +121,11 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } porin_events_lost SEC(".maps");
 
-/* Who a packet is from and to, as far as the program knows: what every event carries. */
+/*
+ * Who a packet is from and to, as far as the program knows: what every event
+ * carries. The time and flow hash are read for the packet's first event and
+ * shared by the others (a new connection reports up to three).
+ */
 struct flow_meta {
 	__u32	src_label;
 	__u32	dst_label;
@@ -129,6 +133,9 @@ struct flow_meta {
 	__u16	dst_id;		/* the destination endpoint, if local */
 	__u32	cookie;
 	__u8	dir;		/* DIR_INGRESS, DIR_EGRESS */
+	__u8	pad[3];
+	__u32	hash;
+	__u64	ktime;		/* 0 until the first event */
 };
 
 static __always_inline void *
@@ -170,16 +177,21 @@ event_capture(struct __sk_buff *ctx, __u8 *data)
 }
 
 static __always_inline void
-event_header(struct __sk_buff *ctx, struct event_hdr *h, __u8 type, __u8 subtype, __u16 source)
+event_header(struct __sk_buff *ctx, struct event_hdr *h, __u8 type, __u8 subtype, __u16 source,
+	     struct flow_meta *m)
 {
+	if (!m->ktime) {
+		m->ktime = bpf_ktime_get_ns();
+		m->hash = bpf_get_hash_recalc(ctx);
+	}
 	h->type = type;
 	h->subtype = subtype;
 	h->source = source;
-	h->hash = bpf_get_hash_recalc(ctx);
+	h->hash = m->hash;
 }
 
 static __always_inline void
-emit_drop(struct __sk_buff *ctx, int reason, const struct flow_meta *m)
+emit_drop(struct __sk_buff *ctx, int reason, struct flow_meta *m)
 {
 	struct drop_notify *e;
 
@@ -188,7 +200,7 @@ emit_drop(struct __sk_buff *ctx, int reason, const struct flow_meta *m)
 	e = event_reserve(sizeof(*e));
 	if (!e)
 		return;
-	event_header(ctx, &e->hdr, EVENT_DROP, (__u8)-reason, m->ep_id);
+	event_header(ctx, &e->hdr, EVENT_DROP, (__u8)-reason, m->ep_id, m);
 	e->orig_len = ctx->len;
 	e->version = 1;
 	e->src_label = m->src_label;
@@ -202,7 +214,7 @@ emit_drop(struct __sk_buff *ctx, int reason, const struct flow_meta *m)
 	e->pad[0] = e->pad[1] = e->pad[2] = 0;
 	e->cookie = m->cookie;
 	e->pad2 = 0;
-	e->ktime = bpf_ktime_get_ns();
+	e->ktime = m->ktime;
 	e->cap_len = event_capture(ctx, e->data);
 	event_submit(e);
 }
@@ -213,7 +225,7 @@ emit_drop(struct __sk_buff *ctx, int reason, const struct flow_meta *m)
  * as in Cilium: a request seen at its destination is ingress.
  */
 static __always_inline void
-emit_trace(struct __sk_buff *ctx, __u8 point, __u8 reason, const struct flow_meta *m)
+emit_trace(struct __sk_buff *ctx, __u8 point, __u8 reason, struct flow_meta *m)
 {
 	struct trace_notify *e;
 	__u16 source = point == TRACE_TO_ENDPOINT && m->dst_id ? m->dst_id : m->ep_id;
@@ -221,7 +233,7 @@ emit_trace(struct __sk_buff *ctx, __u8 point, __u8 reason, const struct flow_met
 	e = event_reserve(sizeof(*e));
 	if (!e)
 		return;
-	event_header(ctx, &e->hdr, EVENT_TRACE, point, source);
+	event_header(ctx, &e->hdr, EVENT_TRACE, point, source, m);
 	e->orig_len = ctx->len;
 	e->version = 1;
 	e->src_label = m->src_label;
@@ -231,14 +243,14 @@ emit_trace(struct __sk_buff *ctx, __u8 point, __u8 reason, const struct flow_met
 	e->flags = 0;
 	e->ifindex = ctx->ifindex;
 	__builtin_memset(e->orig_ip, 0, sizeof(e->orig_ip));
-	e->ktime = bpf_ktime_get_ns();
+	e->ktime = m->ktime;
 	e->cap_len = event_capture(ctx, e->data);
 	event_submit(e);
 }
 
 static __always_inline void
 emit_policy_verdict(struct __sk_buff *ctx, __u16 ep_id, __u32 remote, int verdict, __u8 dir,
-		    __u8 proto, __be16 dport, __u8 match_type, __u8 audited, __u32 cookie)
+		    __u8 proto, __be16 dport, __u8 match_type, __u8 audited, __u32 cookie, struct flow_meta *m)
 {
 	struct policy_verdict_notify *e;
 
@@ -247,7 +259,7 @@ emit_policy_verdict(struct __sk_buff *ctx, __u16 ep_id, __u32 remote, int verdic
 	e = event_reserve(sizeof(*e));
 	if (!e)
 		return;
-	event_header(ctx, &e->hdr, EVENT_POLICY_VERDICT, 0, ep_id);
+	event_header(ctx, &e->hdr, EVENT_POLICY_VERDICT, 0, ep_id, m);
 	e->orig_len = ctx->len;
 	e->version = 1;
 	e->ext_version = 0;
@@ -261,7 +273,7 @@ emit_policy_verdict(struct __sk_buff *ctx, __u16 ep_id, __u32 remote, int verdic
 	e->pad[0] = e->pad[1] = e->pad[2] = 0;
 	e->cookie = cookie;
 	e->pad2 = 0;
-	e->ktime = bpf_ktime_get_ns();
+	e->ktime = m->ktime;
 	e->cap_len = event_capture(ctx, e->data);
 	event_submit(e);
 }

@@ -52,6 +52,24 @@ icmp_is_echo(__u8 type)
 }
 
 /*
+ * The first len bytes of the L4 header: straight from the packet when they
+ * are in its linear part, as they are in what a pod's stack sends, or else
+ * copied into buf. NULL if the packet is too short.
+ */
+static __always_inline const void *
+l4_header(struct __sk_buff *ctx, __u32 l4_off, void *buf, __u32 len)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+
+	if (data + l4_off + len <= data_end)
+		return data + l4_off;
+	if (bpf_skb_load_bytes(ctx, l4_off, buf, len) < 0)
+		return NULL;
+	return buf;
+}
+
+/*
  * Parse the IPv4 and L4 headers at l3_off. Non-first fragments carry no
  * ports and are refused rather than guessed at.
  */
@@ -61,6 +79,7 @@ parse_ipv4(struct __sk_buff *ctx, __u32 l3_off, struct pkt4 *pkt)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct iphdr *ip4 = data + l3_off;
+	__u8 buf[sizeof(struct tcphdr)];
 	__u32 hdrlen;
 
 	if ((void *)(ip4 + 1) > data_end)
@@ -79,29 +98,36 @@ parse_ipv4(struct __sk_buff *ctx, __u32 l3_off, struct pkt4 *pkt)
 
 	switch (pkt->proto) {
 	case IPPROTO_TCP: {
-		__u8 hdr[14];
+		/* Up to and including the flags byte. */
+		const __u8 *th = l4_header(ctx, pkt->l4_off, buf, 14);
 
-		if (bpf_skb_load_bytes(ctx, pkt->l4_off, hdr, sizeof(hdr)) < 0)
+		if (!th)
 			return DROP_CT_INVALID_HDR;
-		__builtin_memcpy(&pkt->sport, &hdr[0], 2);
-		__builtin_memcpy(&pkt->dport, &hdr[2], 2);
-		pkt->tcp_flags = hdr[13];
+		pkt->sport = ((const struct tcphdr *)th)->source;
+		pkt->dport = ((const struct tcphdr *)th)->dest;
+		pkt->tcp_flags = th[13];
 		break;
 	}
 	case IPPROTO_UDP:
-	case IPPROTO_SCTP:
-		if (bpf_skb_load_bytes(ctx, pkt->l4_off, &pkt->sport, 4) < 0)
-			return DROP_CT_INVALID_HDR;
-		break;
-	case IPPROTO_ICMP: {
-		struct icmphdr icmp;
+	case IPPROTO_SCTP: {
+		/* Both start with the two ports. */
+		const struct udphdr *uh = l4_header(ctx, pkt->l4_off, buf, 4);
 
-		if (bpf_skb_load_bytes(ctx, pkt->l4_off, &icmp, sizeof(icmp)) < 0)
+		if (!uh)
 			return DROP_CT_INVALID_HDR;
-		pkt->icmp_type = icmp.type;
-		if (icmp_is_echo(icmp.type)) {
-			pkt->sport = icmp.un.echo.id;
-			pkt->dport = icmp.un.echo.id;
+		pkt->sport = uh->source;
+		pkt->dport = uh->dest;
+		break;
+	}
+	case IPPROTO_ICMP: {
+		const struct icmphdr *icmp = l4_header(ctx, pkt->l4_off, buf, sizeof(*icmp));
+
+		if (!icmp)
+			return DROP_CT_INVALID_HDR;
+		pkt->icmp_type = icmp->type;
+		if (icmp_is_echo(icmp->type)) {
+			pkt->sport = icmp->un.echo.id;
+			pkt->dport = icmp->un.echo.id;
 		}
 		break;
 	}
@@ -118,35 +144,32 @@ policy_dport(const struct pkt4 *pkt)
 	return pkt->proto == IPPROTO_ICMP ? bpf_htons(pkt->icmp_type) : pkt->dport;
 }
 
-/* Decrement the TTL like any router, keeping the header checksum right. */
+/*
+ * Route a packet to a local pod: decrement the TTL like any router and
+ * rewrite the Ethernet header as the pod's gateway would. Written in place
+ * (the verifier makes a cloned head private first); the checksum is
+ * updated incrementally, as the kernel's ip_decrease_ttl() does: the TTL is
+ * the high byte of its 16-bit word, so the sum grows by 0x0100.
+ */
 static __always_inline int
-ipv4_dec_ttl(struct __sk_buff *ctx, __u32 l3_off)
+ipv4_l3_local(struct __sk_buff *ctx, __u32 l3_off, const __u8 *src_mac, const __u8 *dst_mac)
 {
-	__u8 ttl, new_ttl;
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct iphdr *ip4 = data + l3_off;
+	__u32 check;
 
-	if (bpf_skb_load_bytes(ctx, l3_off + offsetof(struct iphdr, ttl), &ttl, 1) < 0)
+	if ((void *)(ip4 + 1) > data_end || (void *)(eth + 1) > data_end)
 		return DROP_INVALID;
-	if (ttl <= 1)
+	if (ip4->ttl <= 1)
 		return DROP_TTL_EXCEEDED;
-	new_ttl = ttl - 1;
-	/* The checksum covers ttl and protocol as one 16-bit word. */
-	if (bpf_l3_csum_replace(ctx, l3_off + offsetof(struct iphdr, check),
-				bpf_htons(ttl << 8), bpf_htons(new_ttl << 8), 2) < 0)
-		return DROP_CSUM_L3;
-	if (bpf_skb_store_bytes(ctx, l3_off + offsetof(struct iphdr, ttl), &new_ttl, 1, 0) < 0)
-		return DROP_WRITE_ERROR;
-	return 0;
-}
+	check = ip4->check;
+	check += bpf_htons(0x0100);
+	ip4->check = (__sum16)(check + (check >= 0xFFFF));
+	ip4->ttl--;
 
-/* Rewrite the Ethernet addresses for delivery to a local pod. */
-static __always_inline int
-eth_rewrite(struct __sk_buff *ctx, const __u8 *src, const __u8 *dst)
-{
-	__u8 macs[12];
-
-	__builtin_memcpy(&macs[0], dst, 6);
-	__builtin_memcpy(&macs[6], src, 6);
-	if (bpf_skb_store_bytes(ctx, 0, macs, sizeof(macs), 0) < 0)
-		return DROP_WRITE_ERROR;
+	__builtin_memcpy(eth->h_dest, dst_mac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, src_mac, ETH_ALEN);
 	return 0;
 }

@@ -4,15 +4,18 @@
 
 #include "common.h"
 
-/* Reason 0 in a metrics key counts forwarded packets; drops use their drop code. */
+/* Reason 0 counts forwarded packets; drops use their drop code. */
 #define REASON_FORWARDED	0
 
-/* Must match dev.porin.datapath.maps.MetricsMap.Key */
-struct metrics_key {
-	__u8	reason;		/* REASON_FORWARDED or a drop code (positive) */
-	__u8	dir;		/* DIR_INGRESS, DIR_EGRESS */
-	__u16	reserved[3];
-};
+/*
+ * Counters are kept by reason and direction (DIR_INGRESS, DIR_EGRESS). A
+ * packet one local pod sends straight to another is both the sender's
+ * egress and the receiver's ingress; it is counted once, as METRICS_LOCAL,
+ * and dev.porin.datapath.maps.MetricsMap adds it to both directions.
+ */
+#define METRICS_LOCAL		3
+#define METRICS_DIRS		4
+#define METRICS_REASONS		256
 
 /* Must match dev.porin.datapath.maps.MetricsMap.Value */
 struct metrics_value {
@@ -20,32 +23,25 @@ struct metrics_value {
 	__u64	bytes;
 };
 
-/* Packets and bytes by reason and direction, per CPU so that counting takes no lock. */
+/*
+ * Packets and bytes, indexed by reason * METRICS_DIRS + direction. Per CPU,
+ * so counting takes no lock; an array, so the verifier inlines the lookup.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__type(key, struct metrics_key);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
 	__type(value, struct metrics_value);
-	__uint(max_entries, 1024);
+	__uint(max_entries, METRICS_REASONS * METRICS_DIRS);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } porin_metrics SEC(".maps");
 
 static __always_inline void
 update_metrics(__u64 bytes, __u8 reason, __u8 dir)
 {
-	struct metrics_key key = { .reason = reason, .dir = dir };
-	struct metrics_value *value, init = { .count = 1, .bytes = bytes };
+	__u32 key = (__u32)reason * METRICS_DIRS + dir;
+	struct metrics_value *value = bpf_map_lookup_elem(&porin_metrics, &key);
 
-	value = bpf_map_lookup_elem(&porin_metrics, &key);
 	if (likely(value)) {
-		value->count += 1;
-		value->bytes += bytes;
-		return;
-	}
-	/* Another CPU may have created the entry since the lookup. */
-	if (bpf_map_update_elem(&porin_metrics, &key, &init, BPF_NOEXIST) == 0)
-		return;
-	value = bpf_map_lookup_elem(&porin_metrics, &key);
-	if (value) {
 		value->count += 1;
 		value->bytes += bytes;
 	}

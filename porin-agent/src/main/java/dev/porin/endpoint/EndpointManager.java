@@ -35,8 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EndpointManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(EndpointManager.class);
-    /** Endpoint IDs are 16 bits in the datapath; 0 means none. */
-    private static final int MAX_ID = 65535;
+    /** Endpoint IDs are what the datapath can count for; 0 means none. */
+    private static final int MAX_ID = EndpointMap.MAX_ENDPOINT_ID;
 
     private final EndpointStore store;
     private final IpamStore ipam;

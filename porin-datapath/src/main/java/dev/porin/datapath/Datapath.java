@@ -5,6 +5,7 @@ import dev.porin.datapath.events.EventsLostCounter;
 import dev.porin.datapath.libbpf.BpfMap;
 import dev.porin.datapath.libbpf.BpfObject;
 import dev.porin.datapath.libbpf.BpfProgram;
+import dev.porin.datapath.libbpf.MapSpec;
 import dev.porin.datapath.libbpf.Tc;
 import dev.porin.datapath.maps.CtMap;
 import dev.porin.datapath.maps.EndpointMap;
@@ -14,6 +15,8 @@ import dev.porin.datapath.maps.MetricsMap;
 import dev.porin.datapath.maps.NodeConfigMap;
 import dev.porin.datapath.maps.PolicyMaps;
 import dev.porin.datapath.sys.BpfFs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,6 +38,8 @@ public final class Datapath implements AutoCloseable {
     public static final String TO_CONTAINER = "to_container";
     public static final String EVENTS = "porin_events";
     public static final String EVENTS_LOST = "porin_events_lost";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Datapath.class);
 
     private final BpfObject lxc;
     private final Path pinRoot;
@@ -71,7 +76,8 @@ public final class Datapath implements AutoCloseable {
         this.policyMaps = new PolicyMaps(policyMap, policyMapEntries);
         this.events = lxc.map(EVENTS);
         this.eventsLost = lxc.map(EVENTS_LOST);
-        this.maps = List.of(lxcMap, statsMap, ctMap, metricsMap, ipcacheMap, policyMap);
+        // The counters are arrays: every index exists, so they have no fill level.
+        this.maps = List.of(lxcMap, ctMap, ipcacheMap, policyMap);
     }
 
     /**
@@ -91,14 +97,47 @@ public final class Datapath implements AutoCloseable {
             DatapathConfig.CODEC.encode(config, rodata);
             lxc.setMaxEntries(CtMap.NAME, ctMaxEntries)
                     .setInnerMapTemplate(PolicyMaps.NAME, template)
-                    .setConstant("CONFIG", rodata)
-                    .load();
+                    .setConstant("CONFIG", rodata);
+            dropIncompatiblePins(lxc, pinRoot);
+            lxc.load();
             Datapath datapath = new Datapath(lxc, pinRoot, policyMapEntries);
             datapath.pinPrograms();
             return datapath;
         } catch (RuntimeException e) {
             lxc.close();
             throw e;
+        }
+    }
+
+    /**
+     * A map pinned by a datapath that laid it out differently (another type, key, value or size, e.g. an
+     * older Porin or another conntrack size) cannot be reused, and libbpf would refuse to load. Such a pin
+     * is removed, so that loading creates the map afresh: its contents (counters, connections) start over.
+     * Programs still attached keep the old map until the new ones replace them.
+     */
+    private static void dropIncompatiblePins(BpfObject lxc, Path pinRoot) {
+        for (MapSpec spec : lxc.mapSpecs()) {
+            Path pin = pinRoot.resolve(spec.name());
+            if (!Files.exists(pin)) {
+                continue;
+            }
+            try (BpfMap pinned = BpfMap.openPinned(pin)) {
+                if (pinned.type() == spec.type() && pinned.keySize() == spec.keySize()
+                        && pinned.valueSize() == spec.valueSize() && pinned.maxEntries() == spec.maxEntries()) {
+                    continue;
+                }
+                LOG.atWarn().addKeyValue("map", spec.name())
+                        .addKeyValue("pinned", pinned.type() + " " + pinned.keySize() + "/" + pinned.valueSize() + "/"
+                                + pinned.maxEntries())
+                        .addKeyValue("wanted", spec.type() + " " + spec.keySize() + "/" + spec.valueSize() + "/"
+                                + spec.maxEntries())
+                        .log("Pinned map has another layout; replacing it, its contents start over");
+            }
+            try {
+                Files.delete(pin);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + pin, e);
+            }
         }
     }
 
@@ -165,7 +204,7 @@ public final class Datapath implements AutoCloseable {
         return new EventsLostCounter(eventsLost);
     }
 
-    /** The maps, for fill levels in status and metrics. */
+    /** The maps that fill up, for fill levels in status and metrics. */
     public List<BpfMap> maps() {
         return maps;
     }

@@ -114,6 +114,10 @@ class LxcProgramIT {
         assertThat(entry.get().txPackets()).isEqualTo(1);
         assertThat(entry.get().txFlagsSeen()).isEqualTo(SYN);
         assertThat(entry.get().sourceIdentity()).isEqualTo(5);
+        assertThat(entry.get().txIfindex()).as("the sender's veth").isEqualTo(LO);
+        assertThat(entry.get().txEndpoint()).isEqualTo(11);
+        assertThat(entry.get().rxIfindex()).as("the receiver's veth").isEqualTo(OTHER_IFINDEX);
+        assertThat(entry.get().rxEndpoint()).isEqualTo(12);
         // A connection still in its handshake lives for the SYN timeout only.
         assertThat(entry.get().lifetime()).isBetween(before + 59, Libc.monotonicSeconds() + 61);
     }
@@ -246,5 +250,148 @@ class LxcProgramIT {
 
         assertThat(run.retval()).isEqualTo(TestRun.TC_ACT_SHOT);
         assertThat(dropped(DropReason.UNKNOWN_L3, MetricsMap.DIR_EGRESS)).isEqualTo(1);
+    }
+
+    @Test
+    void aForwardedPacketBetweenLocalPodsIsCountedOnceAndReportedInBothDirections() {
+        endpoint(A, 11, LO, A_MAC, A_NODE);
+        endpoint(B, 12, OTHER_IFINDEX, B_MAC, B_NODE);
+        byte[] syn = Packets.tcp(A_MAC, A_NODE, A, B, 40000, 80, SYN);
+
+        fromContainer.testRun(syn, LO);
+
+        MetricsMap.Value one = new MetricsMap.Value(1, syn.length);
+        assertThat(lxc.metrics.entries()).containsExactly(
+                java.util.Map.entry(new MetricsMap.Key(0, MetricsMap.DIR_INGRESS), one),
+                java.util.Map.entry(new MetricsMap.Key(0, MetricsMap.DIR_EGRESS), one));
+    }
+
+    @Test
+    void endpointCountersStartOverWhenTheEndpointGoes() {
+        endpoint(A, 11, LO, A_MAC, A_NODE);
+        endpoint(B, 12, OTHER_IFINDEX, B_MAC, B_NODE);
+        fromContainer.testRun(Packets.tcp(A_MAC, A_NODE, A, B, 40000, 80, SYN), LO);
+        assertThat(stats.kv().entries()).extracting(java.util.Map.Entry::getKey).containsExactlyInAnyOrder(11, 12);
+
+        assertThat(stats.remove(12)).isTrue();
+        assertThat(stats.remove(12)).as("nothing left to remove").isFalse();
+        assertThat(stats.get(12)).contains(EndpointStatsMap.Stats.ZERO);
+        assertThat(stats.kv().entries()).extracting(java.util.Map.Entry::getKey).containsExactly(11);
+    }
+
+    @Test
+    void aConnectionFromALowPortToAHighOneIsTrackedInItsOwnDirection() {
+        endpoint(A, 11, LO, A_MAC, A_NODE);
+        endpoint(B, 12, OTHER_IFINDEX, B_MAC, B_NODE);
+        // Port 1000 to 40000: the datapath guesses "reply" first and must still find the original direction.
+        fromContainer.testRun(Packets.tcp(A_MAC, A_NODE, A, B, 1000, 40000, SYN), LO);
+        fromContainer.testRun(Packets.tcp(A_MAC, A_NODE, A, B, 1000, 40000, ACK), LO);
+        endpoint(A, 11, OTHER_IFINDEX, A_MAC, A_NODE);
+        endpoint(B, 12, LO, B_MAC, B_NODE);
+        fromContainer.testRun(Packets.tcp(B_MAC, B_NODE, B, A, 40000, 1000, ACK), LO);
+
+        assertThat(conntrack.entries()).hasSize(1);
+        CtMap.Entry entry = conntrack.kv().get(new CtMap.Key(A, B, 1000, 40000, Packets.TCP)).orElseThrow();
+        assertThat(entry.txPackets()).isEqualTo(2);
+        assertThat(entry.rxPackets()).isEqualTo(1);
+    }
+
+    @Test
+    void anEstablishedConnectionsLifetimeIsRewrittenOnlyOnceItMovesByAFewSeconds() {
+        endpoint(A, 11, LO, A_MAC, A_NODE);
+        endpoint(B, 12, OTHER_IFINDEX, B_MAC, B_NODE);
+        CtMap.Key key = new CtMap.Key(A, B, 40000, 80, Packets.TCP);
+        byte[] ack = Packets.tcp(A_MAC, A_NODE, A, B, 40000, 80, ACK);
+        fromContainer.testRun(Packets.tcp(A_MAC, A_NODE, A, B, 40000, 80, SYN), LO);
+        fromContainer.testRun(ack, LO);
+        long now = Libc.monotonicSeconds();
+        assertThat(conntrack.kv().get(key).orElseThrow().lifetime()).as("established: the TCP lifetime")
+                .isBetween(now + 21600 - 1, now + 21600);
+
+        // As if written two seconds ago: close enough, left alone.
+        setLifetime(key, now + 21600 - 2);
+        fromContainer.testRun(ack, LO);
+        assertThat(conntrack.kv().get(key).orElseThrow().lifetime()).isEqualTo(now + 21600 - 2);
+
+        // As if written a minute ago: moved forward.
+        setLifetime(key, now + 21600 - 60);
+        fromContainer.testRun(ack, LO);
+        assertThat(conntrack.kv().get(key).orElseThrow().lifetime()).isGreaterThanOrEqualTo(now + 21600 - 1);
+
+        // A reset cuts it short at once.
+        fromContainer.testRun(Packets.tcp(A_MAC, A_NODE, A, B, 40000, 80, Packets.RST), LO);
+        assertThat(conntrack.kv().get(key).orElseThrow().lifetime()).isLessThanOrEqualTo(Libc.monotonicSeconds() + 10);
+    }
+
+    private void setLifetime(CtMap.Key key, long lifetime) {
+        CtMap.Entry e = conntrack.kv().get(key).orElseThrow();
+        conntrack.kv().put(key, new CtMap.Entry(e.txPackets(), e.txBytes(), e.rxPackets(), e.rxBytes(), lifetime,
+                e.flags(), e.txFlagsSeen(), e.rxFlagsSeen(), e.sourceIdentity(), e.policyRevision(), e.lastTxReport(),
+                e.lastRxReport(), e.txIfindex(), e.rxIfindex(), e.txEndpoint(), e.rxEndpoint()));
+    }
+
+    @Test
+    void theHeaderChecksumStaysValidWhereTheTtlDecrementCarries() {
+        endpoint(A, 11, LO, A_MAC, A_NODE);
+        endpoint(B, 12, OTHER_IFINDEX, B_MAC, B_NODE);
+        byte[] base = Packets.tcp(A_MAC, A_NODE, A, B, 40000, 80, ACK);
+        // Header checksums near 0xffff are where the incremental update wraps around; plus a spread of others.
+        java.util.List<byte[]> frames = new java.util.ArrayList<>();
+        for (int ttl = 2; ttl <= 255; ttl++) {
+            for (int id = 0; id < 65536; id += 61) {
+                byte[] f = Packets.withId(Packets.withTtl(base, ttl), id);
+                int check = Packets.ipChecksum(f);
+                if (check >= 0xfeff || check <= 0x0100 || (ttl * 65536 + id) % 4099 == 0) {
+                    frames.add(f);
+                }
+            }
+        }
+        assertThat(frames).hasSizeGreaterThan(100);
+        for (byte[] f : frames) {
+            TestRun run = fromContainer.testRun(f, LO);
+            assertThat(run.retval()).isEqualTo(TestRun.TC_ACT_REDIRECT);
+            assertThat(Packets.ttl(run.packet())).isEqualTo(Packets.ttl(f) - 1);
+            assertThat(Packets.ipChecksumValid(run.packet()))
+                    .as("checksum after TTL %d -> %d, was %04x", Packets.ttl(f), Packets.ttl(f) - 1, Packets.ipChecksum(f))
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void aPacketOfATrackedConnectionFromAnotherVethIsDroppedBeforeItTouchesTheEntry() {
+        // A's connection to B, tracked on A's veth; then the same addresses and ports arrive on another veth.
+        endpoint(A, 11, OTHER_IFINDEX, A_MAC, A_NODE);
+        endpoint(B, 12, 4343, B_MAC, B_NODE);
+        CtMap.Key key = new CtMap.Key(A, B, 40000, 80, Packets.TCP);
+        long now = Libc.monotonicSeconds();
+        CtMap.Entry tracked = new CtMap.Entry(3, 180, 2, 120, now + 21600, CtMap.F_SEEN_NON_SYN, SYN | ACK, SYN | ACK,
+                5, 0, now, now, OTHER_IFINDEX, 4343, 11, 12);
+        conntrack.kv().put(key, tracked);
+
+        TestRun forward = fromContainer.testRun(Packets.tcp(A_MAC, A_NODE, A, B, 40000, 80, Packets.RST), LO);
+        TestRun reply = fromContainer.testRun(Packets.tcp(B_MAC, B_NODE, B, A, 80, 40000, Packets.RST), LO);
+
+        assertThat(forward.retval()).isEqualTo(TestRun.TC_ACT_SHOT);
+        assertThat(reply.retval()).isEqualTo(TestRun.TC_ACT_SHOT);
+        assertThat(dropped(DropReason.INVALID_SIP, MetricsMap.DIR_EGRESS)).isEqualTo(2);
+        assertThat(conntrack.kv().get(key)).as("counters, flags and lifetime untouched").contains(tracked);
+        assertThat(stats.get(11).orElseThrow().txPackets()).isZero();
+    }
+
+    @Test
+    void aTrackedConnectionsOwnVethIsEnoughForItsPacketsToPass() {
+        endpoint(A, 11, LO, A_MAC, A_NODE);
+        endpoint(B, 12, OTHER_IFINDEX, B_MAC, B_NODE);
+        fromContainer.testRun(Packets.tcp(A_MAC, A_NODE, A, B, 40000, 80, SYN), LO);
+        // The entry vouches for A's packets on A's veth: they pass without the endpoint map's word on the
+        // source (the agent removes an endpoint's connections along with the endpoint).
+        endpoints.remove(A);
+
+        TestRun run = fromContainer.testRun(Packets.tcp(A_MAC, A_NODE, A, B, 40000, 80, ACK), LO);
+
+        assertThat(run.retval()).isEqualTo(TestRun.TC_ACT_REDIRECT);
+        assertThat(stats.get(11).orElseThrow().txPackets()).isEqualTo(2);
+        TestRun other = fromContainer.testRun(Packets.tcp(A_MAC, A_NODE, A, B, 40001, 80, SYN), LO);
+        assertThat(other.retval()).as("a new connection needs the endpoint").isEqualTo(TestRun.TC_ACT_SHOT);
     }
 }

@@ -32,10 +32,21 @@ public final class CtMap {
     public record Key(Inet4Address source, Inet4Address destination, int sourcePort, int destinationPort, int protocol) {
     }
 
-    /** Must match {@code struct ct_entry} in bpf/lib/conntrack.h. */
+    /**
+     * Must match {@code struct ct_entry} in bpf/lib/conntrack.h. The ifindex and endpoint of each direction
+     * name the pod veth its packets come in on and the endpoint behind it (0: not a local pod).
+     */
     public record Entry(long txPackets, long txBytes, long rxPackets, long rxBytes, long lifetime, int flags,
                         int txFlagsSeen, int rxFlagsSeen, int sourceIdentity, int policyRevision, long lastTxReport,
-                        long lastRxReport) {
+                        long lastRxReport, int txIfindex, int rxIfindex, int txEndpoint, int rxEndpoint) {
+
+        /** An entry that names no local endpoint at either end. */
+        public Entry(long txPackets, long txBytes, long rxPackets, long rxBytes, long lifetime, int flags,
+                     int txFlagsSeen, int rxFlagsSeen, int sourceIdentity, int policyRevision, long lastTxReport,
+                     long lastRxReport) {
+            this(txPackets, txBytes, rxPackets, rxBytes, lifetime, flags, txFlagsSeen, rxFlagsSeen, sourceIdentity,
+                    policyRevision, lastTxReport, lastRxReport, 0, 0, 0, 0);
+        }
     }
 
     public static final MapCodec<Key> KEY = new MapCodec<>() {
@@ -80,7 +91,9 @@ public final class CtMap {
                 U64.withName("tx_packets"), U64.withName("tx_bytes"), U64.withName("rx_packets"),
                 U64.withName("rx_bytes"), U32.withName("lifetime"), U16.withName("flags"),
                 U8.withName("tx_flags_seen"), U8.withName("rx_flags_seen"), U32.withName("src_sec_id"),
-                U32.withName("policy_rev"), U32.withName("last_tx_report"), U32.withName("last_rx_report"));
+                U32.withName("policy_rev"), U32.withName("last_tx_report"), U32.withName("last_rx_report"),
+                U32.withName("tx_ifindex"), U32.withName("rx_ifindex"), U16.withName("tx_ep_id"),
+                U16.withName("rx_ep_id"), pad(4));
         private final long txPackets = offset(layout, "tx_packets");
         private final long txBytes = offset(layout, "tx_bytes");
         private final long rxPackets = offset(layout, "rx_packets");
@@ -93,6 +106,10 @@ public final class CtMap {
         private final long policyRev = offset(layout, "policy_rev");
         private final long lastTx = offset(layout, "last_tx_report");
         private final long lastRx = offset(layout, "last_rx_report");
+        private final long txIfindex = offset(layout, "tx_ifindex");
+        private final long rxIfindex = offset(layout, "rx_ifindex");
+        private final long txEp = offset(layout, "tx_ep_id");
+        private final long rxEp = offset(layout, "rx_ep_id");
 
         @Override
         public String cStruct() {
@@ -119,6 +136,10 @@ public final class CtMap {
             to.set(U32, policyRev, e.policyRevision());
             to.set(U32, lastTx, (int) e.lastTxReport());
             to.set(U32, lastRx, (int) e.lastRxReport());
+            to.set(U32, txIfindex, e.txIfindex());
+            to.set(U32, rxIfindex, e.rxIfindex());
+            to.set(U16, txEp, (short) e.txEndpoint());
+            to.set(U16, rxEp, (short) e.rxEndpoint());
         }
 
         @Override
@@ -127,7 +148,9 @@ public final class CtMap {
                     from.get(U64, rxBytes), Integer.toUnsignedLong(from.get(U32, lifetime)),
                     Short.toUnsignedInt(from.get(U16, flags)), Byte.toUnsignedInt(from.get(U8, txFlags)),
                     Byte.toUnsignedInt(from.get(U8, rxFlags)), from.get(U32, srcSecId), from.get(U32, policyRev),
-                    Integer.toUnsignedLong(from.get(U32, lastTx)), Integer.toUnsignedLong(from.get(U32, lastRx)));
+                    Integer.toUnsignedLong(from.get(U32, lastTx)), Integer.toUnsignedLong(from.get(U32, lastRx)),
+                    from.get(U32, txIfindex), from.get(U32, rxIfindex), Short.toUnsignedInt(from.get(U16, txEp)),
+                    Short.toUnsignedInt(from.get(U16, rxEp)));
         }
     };
 

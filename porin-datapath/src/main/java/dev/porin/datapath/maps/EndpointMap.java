@@ -24,6 +24,12 @@ public final class EndpointMap {
 
     public static final String NAME = "porin_lxc";
 
+    /**
+     * Endpoint IDs run from 1 to this, as in Cilium: the per-endpoint counters are an array indexed by ID.
+     * Must match {@code ENDPOINT_ID_MAX} in bpf/lib/eps.h.
+     */
+    public static final int MAX_ENDPOINT_ID = 4095;
+
     /** Ingress is default-deny: the datapath consults the endpoint's policy. */
     public static final int F_POLICY_INGRESS = 1;
     public static final int F_POLICY_EGRESS = 1 << 1;

@@ -12,7 +12,11 @@ import static dev.porin.datapath.maps.Layouts.U32;
 import static dev.porin.datapath.maps.Layouts.U64;
 import static dev.porin.datapath.maps.Layouts.offset;
 
-/** Owner of {@code porin_lxc_stats}: packets and bytes each endpoint sent (tx) and received (rx). */
+/**
+ * Owner of {@code porin_lxc_stats}: packets and bytes each endpoint sent (tx) and received (rx). The
+ * datapath keeps them in a per-CPU array indexed by endpoint ID (1 to {@link EndpointMap#MAX_ENDPOINT_ID});
+ * an ID outside that range has no counters.
+ */
 public final class EndpointStatsMap {
 
     public static final String NAME = "porin_lxc_stats";
@@ -95,15 +99,22 @@ public final class EndpointStatsMap {
 
     /** Starts counting for an endpoint from zero. */
     public void reset(int endpointId) {
-        map.put(endpointId, Stats.ZERO);
+        if (counted(endpointId)) {
+            map.put(endpointId, Stats.ZERO);
+        }
     }
 
+    /** Forgets an endpoint's counts; false if there were none. */
     public boolean remove(int endpointId) {
-        return map.remove(endpointId);
+        return counted(endpointId) && map.remove(endpointId);
     }
 
     public Optional<Stats> get(int endpointId) {
-        return map.get(endpointId);
+        return counted(endpointId) ? map.get(endpointId) : Optional.empty();
+    }
+
+    private static boolean counted(int endpointId) {
+        return endpointId > 0 && endpointId <= EndpointMap.MAX_ENDPOINT_ID;
     }
 
     public KvMap<Integer, Stats> kv() {

@@ -3,9 +3,11 @@ package dev.porin.datapath.maps;
 
 import dev.porin.datapath.libbpf.BpfMap;
 import dev.porin.datapath.libbpf.MapFlags;
+import dev.porin.datapath.libbpf.MapType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,10 @@ import java.util.function.BinaryOperator;
 /**
  * A {@link KvMap} over a per-CPU kernel map. Reads fold the CPUs' values into one with {@code sum};
  * writes give every CPU the same value (in practice: zero, when an entry is created).
+ *
+ * <p>In a per-CPU array every index exists and holds zeros until counted on. Such entries are left out of
+ * {@link #entries()} and {@link #count()}, and removing an entry zeroes it: the array then reads like a
+ * hash map of what has been counted.
  */
 public final class PerCpuKvMap<K, V> implements KvMap<K, V> {
 
@@ -22,6 +28,7 @@ public final class PerCpuKvMap<K, V> implements KvMap<K, V> {
     private final MapCodec<K> keys;
     private final MapCodec<V> values;
     private final BinaryOperator<V> sum;
+    private final boolean array;
 
     public PerCpuKvMap(BpfMap map, MapCodec<K> keys, MapCodec<V> values, BinaryOperator<V> sum) {
         if (map.keySize() != keys.size() || map.valueSize() != values.size()) {
@@ -33,6 +40,7 @@ public final class PerCpuKvMap<K, V> implements KvMap<K, V> {
         this.keys = keys;
         this.values = values;
         this.sum = sum;
+        this.array = map.type() == MapType.PERCPU_ARRAY;
     }
 
     @Override
@@ -73,7 +81,16 @@ public final class PerCpuKvMap<K, V> implements KvMap<K, V> {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment k = arena.allocate(keys.layout());
             keys.encode(key, k);
-            return map.delete(k);
+            if (!array) {
+                return map.delete(k);
+            }
+            MemorySegment v = arena.allocate(map.valueBufferSize(), 8);
+            if (!map.lookup(k, v) || isZero(v)) {
+                return false;
+            }
+            v.fill((byte) 0);
+            map.update(k, v, MapFlags.ANY);
+            return true;
         }
     }
 
@@ -86,7 +103,7 @@ public final class PerCpuKvMap<K, V> implements KvMap<K, V> {
             MemorySegment v = arena.allocate(map.valueBufferSize(), 8);
             MemorySegment prev = MemorySegment.NULL;
             while (map.nextKey(prev, next)) {
-                if (map.lookup(next, v)) {
+                if (map.lookup(next, v) && !(array && isZero(v))) {
                     out.add(Map.entry(keys.decode(next), fold(v)));
                 }
                 cur.copyFrom(next);
@@ -98,7 +115,16 @@ public final class PerCpuKvMap<K, V> implements KvMap<K, V> {
 
     @Override
     public int count() {
-        return map.count();
+        return array ? entries().size() : map.count();
+    }
+
+    private static boolean isZero(MemorySegment perCpu) {
+        for (long off = 0; off + 8 <= perCpu.byteSize(); off += 8) {
+            if (perCpu.get(ValueLayout.JAVA_LONG_UNALIGNED, off) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private V fold(MemorySegment perCpu) {

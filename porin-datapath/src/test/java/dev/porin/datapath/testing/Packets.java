@@ -65,6 +65,19 @@ public final class Packets {
         return f;
     }
 
+    /** The frame with another IPv4 identification, checksum rewritten. */
+    public static byte[] withId(byte[] frame, int id) {
+        byte[] f = frame.clone();
+        f[ETH_LEN + 4] = (byte) (id >> 8);
+        f[ETH_LEN + 5] = (byte) id;
+        writeIpChecksum(f);
+        return f;
+    }
+
+    public static int ipChecksum(byte[] f) {
+        return ((f[ETH_LEN + 10] & 0xff) << 8) | (f[ETH_LEN + 11] & 0xff);
+    }
+
     public static byte[] ipv4(MacAddress src, MacAddress dst, Inet4Address from, Inet4Address to, int proto,
                               int ttl, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(ETH_LEN + IP_LEN + payload.length);
