@@ -7,9 +7,9 @@
 #
 #   testrun  BPF_PROG_TEST_RUN on crafted packets of an established TCP connection (request and response)
 #            and on connections' first packets: quick, no traffic, caches warmer than in real life
-#   live     each variant attached to two real pods' veths in turn, sockperf request/response and a
-#            connect/close loop between them, cost from the kernel's accounting (kernel.bpf_stats_enabled):
-#            the figure bench/datapath.sh reports, per variant
+#   live     each variant attached to two real pods' veths in turn, sockperf request/response, a
+#            connect/close loop and an iperf3 stream between them, cost from the kernel's accounting
+#            (kernel.bpf_stats_enabled): the figure bench/datapath.sh reports, per variant
 #
 # Run as root: sudo bench/bpf-cost.sh      Knobs: MODE (testrun|live|both) VARIANTS CALLS REPS DURATION CPU
 set -euo pipefail
@@ -22,7 +22,7 @@ CPU=${CPU:-1}            # live: the core client and server share
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 NS_A=pcost-a NS_B=pcost-b IP_A=10.213.0.1 IP_B=10.213.0.2 GW=10.213.0.254
-RR_PORT=11111 CONN_PORT=12345
+RR_PORT=11111 CONN_PORT=12345 STREAM_PORT=5201
 
 die() {
 	echo "bpf-cost.sh: $*" >&2
@@ -36,7 +36,7 @@ die() {
 
 # shellcheck source=../scripts/env.sh
 . "$root/scripts/env.sh"
-porin_setup "sockperf:sockperf" "jq:jq" "util-linux:taskset" "coreutils:shuf" "gcc:gcc"
+porin_setup "sockperf:sockperf" "iperf3:iperf3" "jq:jq" "util-linux:taskset" "coreutils:shuf" "gcc:gcc"
 
 # ---------------------------------------------------------------------------------------------------
 # Variants. Each is a list of edits to a copy of porin-datapath/src/main/bpf; an edit that no longer
@@ -57,6 +57,8 @@ declare -A VARIANT=(
 	[clock-per-packet]="stub mono_now 'bpf_ktime_get_coarse_ns() / NSEC_PER_SEC'"
 	[no-l3-rewrite]="stub ipv4_l3_local 0"
 	[no-trace]="stub trace_wanted false"
+	[no-verdicts]="stub emit_policy_verdict ''"
+	[no-enforce]="stub enforce 0"
 	[no-policy-rev]="stub policy_revision 0"
 	[plus-ep-lookup]="edit bpf_lxc.c 's/(\tdst = lookup_ip4_endpoint\(pkt.daddr\);\n)/\$1\tif (lookup_ip4_endpoint(pkt.daddr))\n\t\tm->cookie = 0;\n/'"
 	[plus-ct-lookup]="edit bpf_lxc.c 's/(\tstate = ct4_lookup\(ctx, &pkt, &key, now, &entry\);\n)/\$1\tif (bpf_map_lookup_elem(&porin_ct4, &key))\n\t\tm->cookie = 0;\n/'"
@@ -64,7 +66,7 @@ declare -A VARIANT=(
 VARIANT[skeleton]="${VARIANT[no-metrics]}; ${VARIANT[no-ep-stats]}; ${VARIANT[no-ct-account]}; ${VARIANT[no-ktime]};
 	${VARIANT[no-l3-rewrite]}; ${VARIANT[no-trace]}; ${VARIANT[no-policy-rev]}"
 ORDER=(no-metrics no-ep-stats no-ct-atomics no-ct-lifetime no-ct-account no-ct-vouch ct-forward-first no-ktime clock-per-packet
-	no-l3-rewrite no-trace no-policy-rev plus-ep-lookup plus-ct-lookup skeleton)
+	no-l3-rewrite no-trace no-verdicts no-enforce no-policy-rev plus-ep-lookup plus-ct-lookup skeleton)
 if [ -n "${VARIANTS:-}" ]; then
 	read -r -a ORDER <<<"$VARIANTS"
 fi
@@ -188,6 +190,7 @@ done
 ip netns exec $NS_A sysctl -qw net.ipv4.ip_local_port_range="1024 65535" net.ipv4.tcp_tw_reuse=1
 taskset -c "$CPU" ip netns exec $NS_B sockperf server --tcp -i $IP_B -p $RR_PORT >/dev/null 2>&1 &
 taskset -c "$CPU" ip netns exec $NS_B "$pbench" serve $IP_B $CONN_PORT >/dev/null 2>&1 &
+taskset -c "$CPU" ip netns exec $NS_B iperf3 -s -B $IP_B -p $STREAM_PORT >/dev/null 2>&1 &
 sleep 1
 
 stats_restore=$(sysctl -n kernel.bpf_stats_enabled)
@@ -197,6 +200,27 @@ counters() { # "run_time_ns run_cnt" of program $1
 }
 raw=$work/live.tsv
 : >"$raw"
+# workload VARIANT PROGRAM-ID NAME: runs one workload between the pods; appends "rep variant workload ns/run figure"
+workload() {
+	local v=$1 id=$2 name=$3 t0 n0 t1 n1 out figure
+	read -r t0 n0 <<<"$(counters "$id")"
+	case $name in
+		rr)
+			out=$(taskset -c "$CPU" ip netns exec $NS_A sockperf ping-pong --tcp -i $IP_B -p $RR_PORT -m 64 \
+				-t "$DURATION" --full-rtt 2>&1) || die "variant $v: sockperf failed"
+			figure=$(awk '/percentile 50.000 =/ {print $NF}' <<<"$out") ;;
+		churn)
+			figure=$(taskset -c "$CPU" ip netns exec $NS_A "$pbench" connect $IP_B $CONN_PORT "$DURATION") ||
+				die "variant $v: connection loop failed" ;;
+		stream)
+			out=$(taskset -c "$CPU" ip netns exec $NS_A iperf3 -c $IP_B -p $STREAM_PORT -t "$DURATION" -O 1 -J 2>&1) ||
+				die "variant $v: iperf3 failed"
+			figure=$(jq -r '.end.sum_received.bits_per_second / 1e9' <<<"$out") ;;
+	esac
+	read -r t1 n1 <<<"$(counters "$id")"
+	awk -v r="$rep" -v v="$v" -v w="$name" -v t=$((t1 - t0)) -v n=$((n1 - n0)) -v f="$figure" \
+		'BEGIN { printf "%s\t%s\t%s\t%.1f\t%s\n", r, v, w, n ? t / n : 0, f }' >>"$raw"
+}
 for rep in $(seq "$REPS"); do
 	for v in $(shuf -e reference full "${ORDER[@]}"); do
 		coproc LIVE { java_run live "$work/$v.o" $NS_A "${pod_mac[a]}" $IP_A $NS_B "${pod_mac[b]}" $IP_B; }
@@ -204,22 +228,14 @@ for rep in $(seq "$REPS"); do
 		read -r word id <&"${LIVE[0]}" || die "variant $v did not attach"
 		[ "$word" = ready ] || die "variant $v: $word $id"
 		ip netns exec $NS_A ping -c 1 -W 2 $IP_B >/dev/null || die "variant $v: pod A cannot reach pod B"
-		read -r t0 n0 <<<"$(counters "$id")"
-		out=$(taskset -c "$CPU" ip netns exec $NS_A sockperf ping-pong --tcp -i $IP_B -p $RR_PORT -m 64 \
-			-t "$DURATION" --full-rtt 2>&1) || die "variant $v: sockperf failed"
-		read -r t1 n1 <<<"$(counters "$id")"
-		p50=$(awk '/percentile 50.000 =/ {print $NF}' <<<"$out")
-		rate=$(taskset -c "$CPU" ip netns exec $NS_A "$pbench" connect $IP_B $CONN_PORT "$DURATION") ||
-			die "variant $v: connection loop failed"
-		read -r t2 n2 <<<"$(counters "$id")"
+		for w in rr churn stream; do
+			workload "$v" "$id" "$w"
+		done
 		eval "exec ${LIVE[1]}>&-"
 		wait "$live_pid" 2>/dev/null || true
 		live_pid=
-		awk -v r="$rep" -v v="$v" -v a=$((t1 - t0)) -v b=$((n1 - n0)) -v c=$((t2 - t1)) -v d=$((n2 - n1)) \
-			-v p="$p50" -v k="$rate" 'BEGIN { printf "%s\t%s\t%.1f\t%.1f\t%s\t%s\n", r, v, a / b, c / d, p, k }' >>"$raw"
-		printf '   rep %s %-16s RR %6.0f ns/run   churn %6.0f ns/run   (RR p50 %s us, %s conn/s)\n' "$rep" "$v" \
-			"$(awk -v a=$((t1 - t0)) -v b=$((n1 - n0)) 'BEGIN { print a / b }')" \
-			"$(awk -v a=$((t2 - t1)) -v b=$((n2 - n1)) 'BEGIN { print a / b }')" "$p50" "$rate" >&2
+		echo "   rep $rep $(printf '%-18s' "$v") $(awk -v r="$rep" -v v="$v" '$1 == r && $2 == v {
+			printf "%s %.0f ns/run (%s)   ", $3, $4, $5 }' "$raw")" >&2
 	done
 done
 sysctl -qw kernel.bpf_stats_enabled="$stats_restore"
@@ -228,20 +244,23 @@ stats_restore=
 median() {
 	sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+# figure VARIANT WORKLOAD COLUMN: the median over the rounds
+figure() {
+	awk -v v="$1" -v w="$2" -v c="$3" '$2 == v && $3 == w { print $c }' "$raw" | median
+}
 echo
-echo "# live: from_container ns per run (kernel.bpf_stats_enabled), median of $REPS x ${DURATION} s; RR = sockperf"
-echo "# ping-pong 64 B, churn = connect, 1 byte, close; both pods enforce policy; saves = full - variant"
-printf '%-18s %8s %8s %12s %10s   %s\n' variant "RR" "churn" "RR p50 us" "conn/s" "saves (RR / churn)"
-full_rr=$(awk '$2 == "full" { print $3 }' "$raw" | median)
-full_churn=$(awk '$2 == "full" { print $4 }' "$raw" | median)
+echo "# live: from_container ns per run (kernel.bpf_stats_enabled), median of $REPS x ${DURATION} s. RR: sockperf"
+echo "# ping-pong 64 B (and its p50); churn: connect, 1 byte, close (connections/s); stream: iperf3, 1 stream"
+echo "# (Gbit/s, ns per GSO packet). Both pods enforce policy. saves = full - variant."
+printf '%-18s %7s %7s %7s | %9s %8s %9s | %s\n' variant RR churn stream "RR p50 us" "conn/s" "Gbit/s" \
+	"saves (RR / churn / stream)"
 for v in reference full "${ORDER[@]}"; do
-	rr=$(awk -v v="$v" '$2 == v { print $3 }' "$raw" | median)
-	churn=$(awk -v v="$v" '$2 == v { print $4 }' "$raw" | median)
-	p50=$(awk -v v="$v" '$2 == v { print $5 }' "$raw" | median)
-	rate=$(awk -v v="$v" '$2 == v { print $6 }' "$raw" | median)
 	saves=
 	[ "$v" = full ] || [ "$v" = reference ] ||
-		saves=$(awk -v a="$full_rr" -v b="$rr" -v c="$full_churn" -v d="$churn" 'BEGIN { printf "%+.0f / %+.0f", a - b, c - d }')
-	printf '%-18s %8.0f %8.0f %12.2f %10.0f   %s\n' "$v" "$rr" "$churn" "$p50" "$rate" "$saves"
+		saves=$(awk -v a="$(figure full rr 4)" -v b="$(figure "$v" rr 4)" -v c="$(figure full churn 4)" \
+			-v d="$(figure "$v" churn 4)" -v e="$(figure full stream 4)" -v f="$(figure "$v" stream 4)" \
+			'BEGIN { printf "%+.0f / %+.0f / %+.0f", a - b, c - d, e - f }')
+	printf '%-18s %7.0f %7.0f %7.0f | %9.2f %8.0f %9.2f | %s\n' "$v" "$(figure "$v" rr 4)" "$(figure "$v" churn 4)" \
+		"$(figure "$v" stream 4)" "$(figure "$v" rr 5)" "$(figure "$v" churn 5)" "$(figure "$v" stream 5)" "$saves"
 done
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
