@@ -11,12 +11,13 @@
 #            connect/close loop and an iperf3 stream between them, cost from the kernel's accounting
 #            (kernel.bpf_stats_enabled): the figure bench/datapath.sh reports, per variant
 #
-# Run as root: sudo bench/bpf-cost.sh      Knobs: MODE (testrun|live|both) VARIANTS CALLS REPS DURATION CPU
+# Run as root: sudo bench/bpf-cost.sh      Knobs: MODE (testrun|live|both) VARIANTS CALLS ROUNDS REPS DURATION CPU
 set -euo pipefail
 
 MODE=${MODE:-both}
-CALLS=${CALLS:-2000}     # testrun: timed calls per figure (the hot loop uses a tenth of them)
-REPS=${REPS:-3}          # repetitions, variants in random order in each (testrun and live)
+CALLS=${CALLS:-1000}     # testrun: timed calls per figure (the hot loop uses a tenth of them)
+ROUNDS=${ROUNDS:-7}      # testrun: rounds, each loads every variant anew, in random order
+REPS=${REPS:-3}          # live: rounds, each attaches every variant anew, in random order
 DURATION=${DURATION:-4}  # live: seconds of each workload per variant and repetition
 CPU=${CPU:-1}            # live: the core client and server share
 
@@ -31,8 +32,8 @@ die() {
 
 [ "$(id -u)" -eq 0 ] || die "loads eBPF programs and creates namespaces: run it as root (sudo $0)"
 [[ $MODE =~ ^(testrun|live|both)$ ]] || die "MODE is testrun, live or both"
-[[ $CALLS =~ ^[1-9][0-9]+$ && $REPS =~ ^[1-9][0-9]*$ && $DURATION =~ ^[1-9][0-9]*$ && $CPU =~ ^[0-9]+$ ]] ||
-	die "CALLS (at least 10), REPS and DURATION must be positive integers, CPU a CPU number"
+[[ $CALLS =~ ^[1-9][0-9]+$ && $ROUNDS =~ ^[1-9][0-9]*$ && $REPS =~ ^[1-9][0-9]*$ && $DURATION =~ ^[1-9][0-9]*$ &&
+	$CPU =~ ^[0-9]+$ ]] || die "CALLS (at least 10), ROUNDS, REPS and DURATION must be positive integers, CPU a CPU number"
 
 # shellcheck source=../scripts/env.sh
 . "$root/scripts/env.sh"
@@ -141,10 +142,12 @@ for v in "${ORDER[@]}"; do
 	[ -n "${VARIANT[$v]:-}" ] || die "no variant $v (known: ${!VARIANT[*]})"
 	build "$v"
 done
-java_run() {
+java_run() { # with PIN set: on that CPU only
+	local pin=()
+	[ -z "${PIN:-}" ] || pin=(taskset -c "$PIN")
 	# libbpf notes that the clsact qdisc exists already each time a variant is attached: not news.
-	"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$work/classes:$dist/*" BpfCost "$@" \
-		2> >(grep -v 'Exclusivity flag on' >&2)
+	"${pin[@]}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$work/classes:$dist/*" \
+		BpfCost "$@" 2> >(grep -v 'Exclusivity flag on' >&2)
 }
 
 echo "porin $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- porin-datapath/src/main/bpf || echo '+changes'), kernel $(uname -r), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -156,7 +159,9 @@ if [ "$MODE" != live ]; then
 	for v in full "${ORDER[@]}"; do
 		args+=("$v=$work/$v.o")
 	done
-	java_run testrun "$CALLS" "$REPS" "$work/reference.o" "${args[@]}"
+	# On one core, like the live runs: the two cores of a small VM are not equally busy.
+	taskset -c "$CPU" true 2>/dev/null || die "CPU $CPU is not usable here; set CPU"
+	PIN=$CPU java_run testrun "$CALLS" "$ROUNDS" "$work/reference.o" "${args[@]}"
 fi
 
 [ "$MODE" = testrun ] && exit 0
