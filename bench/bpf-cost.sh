@@ -23,6 +23,7 @@ CPU=${CPU:-1}            # live: the core client and server share
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 NS_A=pcost-a NS_B=pcost-b IP_A=10.213.0.1 IP_B=10.213.0.2 GW=10.213.0.254
+NS_WC=pcost-wc NS_WS=pcost-ws IP_WC=10.213.1.1 IP_WS=10.213.1.2 # the wire: one veth pair, nothing else
 RR_PORT=11111 CONN_PORT=12345 STREAM_PORT=5201
 
 die() {
@@ -108,14 +109,15 @@ cleanup() {
 	set +e
 	[ -n "$live_pid" ] && kill "$live_pid" 2>/dev/null && wait "$live_pid" 2>/dev/null
 	[ -n "$stats_restore" ] && sysctl -qw kernel.bpf_stats_enabled="$stats_restore"
-	for ns in $NS_A $NS_B; do
+	for ns in $NS_A $NS_B $NS_WC $NS_WS; do
 		for pid in $(ip netns pids "$ns" 2>/dev/null); do
 			kill "$pid" 2>/dev/null
 		done
 	done
 	sleep 0.2
-	ip netns del $NS_A 2>/dev/null
-	ip netns del $NS_B 2>/dev/null
+	for ns in $NS_A $NS_B $NS_WC $NS_WS; do
+		ip netns del "$ns" 2>/dev/null
+	done
 	ip link del $NS_A 2>/dev/null
 	ip link del $NS_B 2>/dev/null
 	[ -n "$work" ] && rm -rf "$work"
@@ -125,7 +127,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-for ns in $NS_A $NS_B; do
+for ns in $NS_A $NS_B $NS_WC $NS_WS; do
 	[ -e "/var/run/netns/$ns" ] && die "namespace $ns exists: another bpf-cost.sh runs, or one was killed (ip netns del $ns)"
 done
 work=$(mktemp -d /tmp/pcost.XXXXXX)
@@ -192,10 +194,23 @@ for side in a b; do
 	ip -n "$ns" neigh replace "$GW" lladdr "$(cat "/sys/class/net/$ns/address")" dev eth0 nud permanent
 	pod_mac[$side]=$(ip netns exec "$ns" cat /sys/class/net/eth0/address)
 done
-ip netns exec $NS_A sysctl -qw net.ipv4.ip_local_port_range="1024 65535" net.ipv4.tcp_tw_reuse=1
-taskset -c "$CPU" ip netns exec $NS_B sockperf server --tcp -i $IP_B -p $RR_PORT >/dev/null 2>&1 &
-taskset -c "$CPU" ip netns exec $NS_B "$pbench" serve $IP_B $CONN_PORT >/dev/null 2>&1 &
-taskset -c "$CPU" ip netns exec $NS_B iperf3 -s -B $IP_B -p $STREAM_PORT >/dev/null 2>&1 &
+ip netns add $NS_WC
+ip netns add $NS_WS
+ip -n $NS_WC link add eth0 type veth peer name eth0 netns $NS_WS
+for ns in $NS_WC $NS_WS; do
+	ip netns exec $ns sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1
+	ip -n $ns link set lo up
+	ip -n $ns link set eth0 up
+done
+ip -n $NS_WC addr add $IP_WC/24 dev eth0
+ip -n $NS_WS addr add $IP_WS/24 dev eth0
+for pair in "$NS_A $NS_B $IP_B" "$NS_WC $NS_WS $IP_WS"; do
+	read -r client server ip <<<"$pair"
+	ip netns exec "$client" sysctl -qw net.ipv4.ip_local_port_range="1024 65535" net.ipv4.tcp_tw_reuse=1
+	taskset -c "$CPU" ip netns exec "$server" sockperf server --tcp -i "$ip" -p $RR_PORT >/dev/null 2>&1 &
+	taskset -c "$CPU" ip netns exec "$server" "$pbench" serve "$ip" $CONN_PORT >/dev/null 2>&1 &
+	taskset -c "$CPU" ip netns exec "$server" iperf3 -s -B "$ip" -p $STREAM_PORT >/dev/null 2>&1 &
+done
 sleep 1
 
 stats_restore=$(sysctl -n kernel.bpf_stats_enabled)
@@ -205,40 +220,47 @@ counters() { # "run_time_ns run_cnt" of program $1
 }
 raw=$work/live.tsv
 : >"$raw"
-# workload VARIANT PROGRAM-ID NAME: runs one workload between the pods; appends "rep variant workload ns/run figure"
+# workload VARIANT PROGRAM-ID NAME CLIENT-NS SERVER-IP: runs one workload; appends "rep variant workload ns/run
+# figure" (no program id: the wire, no program)
 workload() {
-	local v=$1 id=$2 name=$3 t0 n0 t1 n1 out figure
-	read -r t0 n0 <<<"$(counters "$id")"
+	local v=$1 id=$2 name=$3 ns=$4 ip=$5 t0=0 n0=0 t1=0 n1=0 out figure
+	[ -z "$id" ] || read -r t0 n0 <<<"$(counters "$id")"
 	case $name in
 		rr)
-			out=$(taskset -c "$CPU" ip netns exec $NS_A sockperf ping-pong --tcp -i $IP_B -p $RR_PORT -m 64 \
+			out=$(taskset -c "$CPU" ip netns exec "$ns" sockperf ping-pong --tcp -i "$ip" -p $RR_PORT -m 64 \
 				-t "$DURATION" --full-rtt 2>&1) || die "variant $v: sockperf failed"
 			figure=$(awk '/percentile 50.000 =/ {print $NF}' <<<"$out") ;;
 		churn)
-			figure=$(taskset -c "$CPU" ip netns exec $NS_A "$pbench" connect $IP_B $CONN_PORT "$DURATION") ||
+			figure=$(taskset -c "$CPU" ip netns exec "$ns" "$pbench" connect "$ip" $CONN_PORT "$DURATION") ||
 				die "variant $v: connection loop failed" ;;
 		stream)
-			out=$(taskset -c "$CPU" ip netns exec $NS_A iperf3 -c $IP_B -p $STREAM_PORT -t "$DURATION" -O 1 -J 2>&1) ||
+			out=$(taskset -c "$CPU" ip netns exec "$ns" iperf3 -c "$ip" -p $STREAM_PORT -t "$DURATION" -O 1 -J 2>&1) ||
 				die "variant $v: iperf3 failed"
 			figure=$(jq -r '.end.sum_received.bits_per_second / 1e9' <<<"$out") ;;
 	esac
-	read -r t1 n1 <<<"$(counters "$id")"
+	[ -z "$id" ] || read -r t1 n1 <<<"$(counters "$id")"
 	awk -v r="$rep" -v v="$v" -v w="$name" -v t=$((t1 - t0)) -v n=$((n1 - n0)) -v f="$figure" \
 		'BEGIN { printf "%s\t%s\t%s\t%.1f\t%s\n", r, v, w, n ? t / n : 0, f }' >>"$raw"
 }
 for rep in $(seq "$REPS"); do
-	for v in $(shuf -e reference full "${ORDER[@]}"); do
-		coproc LIVE { java_run live "$work/$v.o" $NS_A "${pod_mac[a]}" $IP_A $NS_B "${pod_mac[b]}" $IP_B; }
-		live_pid=$LIVE_PID
-		read -r word id <&"${LIVE[0]}" || die "variant $v did not attach"
-		[ "$word" = ready ] || die "variant $v: $word $id"
-		ip netns exec $NS_A ping -c 1 -W 2 $IP_B >/dev/null || die "variant $v: pod A cannot reach pod B"
-		for w in rr churn stream; do
-			workload "$v" "$id" "$w"
-		done
-		eval "exec ${LIVE[1]}>&-"
-		wait "$live_pid" 2>/dev/null || true
-		live_pid=
+	for v in $(shuf -e wire reference full "${ORDER[@]}"); do
+		if [ "$v" = wire ]; then
+			for w in rr churn stream; do
+				workload wire "" "$w" $NS_WC $IP_WS
+			done
+		else
+			coproc LIVE { java_run live "$work/$v.o" $NS_A "${pod_mac[a]}" $IP_A $NS_B "${pod_mac[b]}" $IP_B; }
+			live_pid=$LIVE_PID
+			read -r word id <&"${LIVE[0]}" || die "variant $v did not attach"
+			[ "$word" = ready ] || die "variant $v: $word $id"
+			ip netns exec $NS_A ping -c 1 -W 2 $IP_B >/dev/null || die "variant $v: pod A cannot reach pod B"
+			for w in rr churn stream; do
+				workload "$v" "$id" "$w" $NS_A $IP_B
+			done
+			eval "exec ${LIVE[1]}>&-"
+			wait "$live_pid" 2>/dev/null || true
+			live_pid=
+		fi
 		echo "   rep $rep $(printf '%-18s' "$v") $(awk -v r="$rep" -v v="$v" '$1 == r && $2 == v {
 			printf "%s %.0f ns/run (%s)   ", $3, $4, $5 }' "$raw")" >&2
 	done
@@ -253,19 +275,28 @@ median() {
 figure() {
 	awk -v v="$1" -v w="$2" -v c="$3" '$2 == v && $3 == w { print $c }' "$raw" | median
 }
+# to_wire VARIANT WORKLOAD: the median of the rounds' ratios of the variant's figure to the wire's
+to_wire() {
+	awk -v v="$1" -v w="$2" '$3 == w && $2 == "wire" { x[$1] = $5 } $3 == w && $2 == v { y[$1] = $5 }
+		END { for (r in y) if (x[r] > 0) print y[r] / x[r] }' "$raw" | median
+}
 echo
 echo "# live: from_container ns per run (kernel.bpf_stats_enabled), median of $REPS x ${DURATION} s. RR: sockperf"
-echo "# ping-pong 64 B (and its p50); churn: connect, 1 byte, close (connections/s); stream: iperf3, 1 stream"
-echo "# (Gbit/s, ns per GSO packet). Both pods enforce policy. saves = full - variant."
-printf '%-18s %7s %7s %7s | %9s %8s %9s | %s\n' variant RR churn stream "RR p50 us" "conn/s" "Gbit/s" \
+echo "# ping-pong 64 B (p50 over the wire's); churn: connect, 1 byte, close (connections/s over the wire's);"
+echo "# stream: iperf3, 1 stream (ns per GSO packet; Gbit/s over the wire's). Both pods enforce policy."
+echo "# Ratios are medians of per-round ratios; saves = full - variant."
+printf '%-18s %7s %7s %7s | %8s %8s %8s | %s\n' variant RR churn stream "RR p50" "conn/s" "Gbit/s" \
 	"saves (RR / churn / stream)"
+printf '%-18s %7s %7s %7s | %6.1fus %8.0f %8.2f |\n' wire - - - "$(figure wire rr 5)" "$(figure wire churn 5)" \
+	"$(figure wire stream 5)"
 for v in reference full "${ORDER[@]}"; do
 	saves=
 	[ "$v" = full ] || [ "$v" = reference ] ||
 		saves=$(awk -v a="$(figure full rr 4)" -v b="$(figure "$v" rr 4)" -v c="$(figure full churn 4)" \
 			-v d="$(figure "$v" churn 4)" -v e="$(figure full stream 4)" -v f="$(figure "$v" stream 4)" \
 			'BEGIN { printf "%+.0f / %+.0f / %+.0f", a - b, c - d, e - f }')
-	printf '%-18s %7.0f %7.0f %7.0f | %9.2f %8.0f %9.2f | %s\n' "$v" "$(figure "$v" rr 4)" "$(figure "$v" churn 4)" \
-		"$(figure "$v" stream 4)" "$(figure "$v" rr 5)" "$(figure "$v" churn 5)" "$(figure "$v" stream 5)" "$saves"
+	printf '%-18s %7.0f %7.0f %7.0f | %7.2fx %7.2fx %7.2fx | %s\n' "$v" "$(figure "$v" rr 4)" \
+		"$(figure "$v" churn 4)" "$(figure "$v" stream 4)" "$(to_wire "$v" rr)" "$(to_wire "$v" churn)" \
+		"$(to_wire "$v" stream)" "$saves"
 done
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
