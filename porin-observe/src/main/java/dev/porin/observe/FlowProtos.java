@@ -2,7 +2,9 @@
 package dev.porin.observe;
 
 import com.google.protobuf.BoolValue;
+import com.google.protobuf.FieldMask;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.FieldMaskUtil;
 import dev.porin.api.Version;
 import dev.porin.datapath.events.Packet;
 import dev.porin.hubble.flow.CiliumEventType;
@@ -23,6 +25,7 @@ import dev.porin.hubble.flow.TCP;
 import dev.porin.hubble.flow.TCPFlags;
 import dev.porin.hubble.flow.TrafficDirection;
 import dev.porin.hubble.flow.UDP;
+import dev.porin.hubble.observer.GetFlowsRequest;
 import dev.porin.hubble.observer.GetFlowsResponse;
 
 import java.util.ArrayList;
@@ -37,11 +40,35 @@ public final class FlowProtos {
     }
 
     public static GetFlowsResponse response(FlowEvent event, NodeInfo node) {
+        return response(event, node, FieldMask.getDefaultInstance());
+    }
+
+    /** A response; a non-empty {@code mask} (GetFlowsRequest's field_mask) keeps only those flow fields. */
+    public static GetFlowsResponse response(FlowEvent event, NodeInfo node, FieldMask mask) {
         GetFlowsResponse.Builder b = GetFlowsResponse.newBuilder().setNodeName(node.name()).setTime(timestamp(event.time()));
         return switch (event) {
-            case Flow f -> b.setFlow(flow(f, node)).build();
+            case Flow f -> b.setFlow(masked(flow(f, node), mask)).build();
             case LostEvents l -> b.setLostEvents(lost(l)).build();
         };
+    }
+
+    private static dev.porin.hubble.flow.Flow masked(dev.porin.hubble.flow.Flow flow, FieldMask mask) {
+        if (mask.getPathsCount() == 0) {
+            return flow;
+        }
+        var out = dev.porin.hubble.flow.Flow.newBuilder();
+        FieldMaskUtil.merge(mask, flow, out);
+        return out.build();
+    }
+
+    /** The field mask of a request (or of its experimental part), checked against flow.Flow. */
+    public static FieldMask mask(GetFlowsRequest request) {
+        FieldMask mask = request.hasFieldMask() ? request.getFieldMask()
+                : request.getExperimental().getFieldMask();
+        if (mask.getPathsCount() > 0 && !FieldMaskUtil.isValid(dev.porin.hubble.flow.Flow.class, mask)) {
+            throw new IllegalArgumentException("field_mask: " + mask.getPathsList() + " names fields flow.Flow does not have");
+        }
+        return mask;
     }
 
     public static LostEvent lost(LostEvents l) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porin.observe;
 
+import com.google.protobuf.FieldMask;
 import dev.porin.api.Version;
 import dev.porin.hubble.observer.GetFlowsRequest;
 import dev.porin.hubble.observer.GetFlowsResponse;
@@ -46,8 +47,10 @@ public final class ObserverService extends ObserverGrpc.ObserverImplBase {
     @Override
     public void getFlows(GetFlowsRequest request, StreamObserver<GetFlowsResponse> out) {
         FlowQuery query;
+        FieldMask mask;
         try {
             query = new FlowQuery(ring, request, node);
+            mask = FlowProtos.mask(request);
         } catch (IllegalArgumentException e) {
             out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
             return;
@@ -60,7 +63,7 @@ public final class ObserverService extends ObserverGrpc.ObserverImplBase {
                     if (call.isCancelled()) {
                         return false;
                     }
-                    call.onNext(FlowProtos.response(event, node));
+                    call.onNext(FlowProtos.response(event, node, mask));
                     return true;
                 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porin.agent.api;
 
+import com.google.protobuf.FieldMask;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.porin.agent.observe.MonitorEvents;
@@ -57,12 +58,14 @@ public final class FlowApi {
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalArgumentException("GetFlowsRequest: " + e.getMessage());
         }
-        FlowQuery query = new FlowQuery(ring, b.build(), node);
+        GetFlowsRequest request = b.build();
+        FlowQuery query = new FlowQuery(ring, request, node);
+        FieldMask mask = FlowProtos.mask(request);
         return Response.stream(Response.NDJSON, out -> query.run(new FlowQuery.Sink() {
             @Override
             public boolean accept(FlowEvent event) {
                 try {
-                    return out.write(line(PRINTER.print(FlowProtos.response(event, node))));
+                    return out.write(line(PRINTER.print(FlowProtos.response(event, node, mask))));
                 } catch (InvalidProtocolBufferException e) {
                     throw new IllegalStateException(e);
                 }
