@@ -214,6 +214,7 @@ public final class PolicyEngine {
             for (Rule r : allRules()) {
                 applyRule(ep, r);
             }
+            updateEnforcement(ep);
         }
     }
 
@@ -270,9 +271,15 @@ public final class PolicyEngine {
         }
     }
 
+    /**
+     * Recomputes the endpoint's enforcement per direction, and keeps the allow-all element of a direction
+     * that is enforced without default deny. The agent's built-in rules never enforce anything by themselves.
+     */
     private void updateEnforcement(EndpointPolicy ep) {
         SortedSet<PolicyOrigin> in = new TreeSet<>();
         SortedSet<PolicyOrigin> out = new TreeSet<>();
+        boolean inRules = false;
+        boolean outRules = false;
         for (Rule r : allRules()) {
             if (r.endpointSelector().matches(ep.identity().labels())) {
                 if (r.defaultDenyIngress()) {
@@ -281,11 +288,28 @@ public final class PolicyEngine {
                 if (r.defaultDenyEgress()) {
                     out.add(r.origin());
                 }
+                if (!builtin.contains(r)) {
+                    inRules |= !r.ingress().isEmpty() || !r.ingressDeny().isEmpty();
+                    outRules |= !r.egress().isEmpty() || !r.egressDeny().isEmpty();
+                }
             }
         }
-        Enforcement e = new Enforcement(in, out);
+        Enforcement e = new Enforcement(in, out, inRules, outRules);
+        for (Direction d : Direction.values()) {
+            defaultAllow(ep, d, e.defaultAllow(d));
+        }
         if (ep.enforcement(e)) {
             changes(ep.id()).enforcement(e);
+        }
+    }
+
+    private void defaultAllow(EndpointPolicy ep, Direction direction, boolean wanted) {
+        RuleRef ref = BuiltinRules.defaultAllow(direction);
+        boolean present = ep.plan(ref) != null;
+        if (wanted && !present) {
+            ep.addElement(new ElementPlan(ref, true, List.of(), List.of(ElementPlan.Port.ALL)), Set.of(0), materializer);
+        } else if (!wanted && present) {
+            ep.removeElement(ref, materializer);
         }
     }
 
