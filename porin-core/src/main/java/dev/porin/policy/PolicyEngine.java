@@ -364,6 +364,20 @@ public final class PolicyEngine {
         return revision;
     }
 
+    /**
+     * Continues after {@code published}, the last revision a previous run gave the datapath, so that
+     * revisions never go back: connections the datapath last checked under an old revision must never
+     * find it current again.
+     */
+    public void resumeAfter(long published) {
+        revision = Math.max(revision, published);
+    }
+
+    /** A new revision without changes of the engine's own, for changes the datapath got some other way. */
+    public long nextRevision() {
+        return ++revision;
+    }
+
     /** An endpoint's current map entries, sorted. */
     public Map<PolicyKey, PolicyEntry> entries(int endpoint) {
         EndpointPolicy ep = endpoints.get(endpoint);
