@@ -71,8 +71,9 @@ final class BpfCommand {
                 if (!on) {
                     return dir + " policy: not enforced (no policy selects this endpoint for " + dir.toLowerCase(java.util.Locale.ROOT) + ")\n";
                 }
-                return dir + " policy: " + (audit ? "audit (drops reported, not enforced)" : "enforced") + ", default-deny by "
-                        + String.join(", ", by) + "\n";
+                return dir + " policy: " + (audit ? "audit (drops reported, not enforced)" : "enforced") + (by.isEmpty()
+                        ? ", default-allow (no policy asks for default deny; only deny rules drop)"
+                        : ", default-deny by " + String.join(", ", by)) + "\n";
             }
         }
     }

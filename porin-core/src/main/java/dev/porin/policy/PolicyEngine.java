@@ -234,7 +234,8 @@ public final class PolicyEngine {
             compileRule(ep, r, wanted);
         }
         for (RuleRef ref : ep.elementRefs()) {
-            if (scope.test(ref) && !ep.plan(ref).equals(wanted.get(ref))) {
+            // The default-allow element follows enforcement (updateEnforcement), not the rules.
+            if (scope.test(ref) && !ref.origin().equals(BuiltinRules.DEFAULT_ALLOW) && !ep.plan(ref).equals(wanted.get(ref))) {
                 unregister(ep, ref);
                 ep.removeElement(ref, materializer);
             }
@@ -288,9 +289,15 @@ public final class PolicyEngine {
         }
     }
 
+    /**
+     * Recomputes the endpoint's enforcement per direction, and keeps the allow-all element of a direction
+     * that is enforced without default deny. The agent's built-in rules never enforce anything by themselves.
+     */
     private void updateEnforcement(EndpointPolicy ep) {
         SortedSet<PolicyOrigin> in = new TreeSet<>();
         SortedSet<PolicyOrigin> out = new TreeSet<>();
+        boolean inRules = false;
+        boolean outRules = false;
         for (Rule r : allRules()) {
             if (r.endpointSelector().matches(ep.identity().labels())) {
                 if (r.defaultDenyIngress()) {
@@ -299,11 +306,28 @@ public final class PolicyEngine {
                 if (r.defaultDenyEgress()) {
                     out.add(r.origin());
                 }
+                if (!builtin.contains(r)) {
+                    inRules |= !r.ingress().isEmpty() || !r.ingressDeny().isEmpty();
+                    outRules |= !r.egress().isEmpty() || !r.egressDeny().isEmpty();
+                }
             }
         }
-        Enforcement e = new Enforcement(in, out);
+        Enforcement e = new Enforcement(in, out, inRules, outRules);
+        for (Direction d : Direction.values()) {
+            defaultAllow(ep, d, e.defaultAllow(d));
+        }
         if (ep.enforcement(e)) {
             changes(ep.id()).enforcement(e);
+        }
+    }
+
+    private void defaultAllow(EndpointPolicy ep, Direction direction, boolean wanted) {
+        RuleRef ref = BuiltinRules.defaultAllow(direction);
+        boolean present = ep.plan(ref) != null;
+        if (wanted && !present) {
+            ep.addElement(new ElementPlan(ref, true, List.of(), List.of(ElementPlan.Port.ALL)), Set.of(0), materializer);
+        } else if (!wanted && present) {
+            ep.removeElement(ref, materializer);
         }
     }
 
@@ -356,6 +380,20 @@ public final class PolicyEngine {
 
     public long revision() {
         return revision;
+    }
+
+    /**
+     * Continues after {@code published}, the last revision a previous run gave the datapath, so that
+     * revisions never go back: connections the datapath last checked under an old revision must never
+     * find it current again.
+     */
+    public void resumeAfter(long published) {
+        revision = Math.max(revision, published);
+    }
+
+    /** A new revision without changes of the engine's own, for changes the datapath got some other way. */
+    public long nextRevision() {
+        return ++revision;
     }
 
     /** An endpoint's current map entries, sorted. */

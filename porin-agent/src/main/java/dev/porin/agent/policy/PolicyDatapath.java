@@ -80,6 +80,16 @@ final class PolicyDatapath {
         }
     }
 
+    /** The revision the datapath holds: the last one published, by this run or an earlier one. */
+    long publishedRevision() {
+        return Integer.toUnsignedLong(nodeConfig.policyRevision());
+    }
+
+    /** Publishes {@code revision}: connections last allowed under another are checked again. */
+    void publishRevision(long revision) {
+        nodeConfig.policyRevision(revision);
+    }
+
     /** Makes an endpoint's map hold exactly {@code desired}, whatever it held before (restore). */
     void sync(int endpoint, Map<PolicyKey, PolicyEntry> desired) {
         PolicyMap map = maps.forEndpoint(endpoint);

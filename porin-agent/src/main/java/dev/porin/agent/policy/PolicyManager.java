@@ -83,11 +83,12 @@ public final class PolicyManager implements EndpointObserver {
     }
 
     /**
-     * Loads the stored objects and their policies. Call before the endpoint manager restores endpoints;
-     * then {@link #restored()}.
+     * Loads the stored objects and their policies, numbering revisions on from the one the datapath holds.
+     * Call before the endpoint manager restores endpoints; then {@link #restored()}.
      */
     public void start() {
         synchronized (endpoints) {
+            engine.resumeAfter(datapath.publishedRevision());
             store.load();
             store.all(Resource.PolicyResource.class).forEach(p -> engine.setPolicy(p.origin(), p.rules()));
             engine.setClusterNamedPorts(clusterNamedPorts());
@@ -95,8 +96,9 @@ public final class PolicyManager implements EndpointObserver {
     }
 
     /**
-     * After the endpoint manager restored its endpoints: forgets identities nobody uses any more, and makes
-     * the kernel's policy maps and IP cache hold exactly what policy says, whatever a previous run left.
+     * After the endpoint manager restored its endpoints: forgets identities nobody uses any more, makes
+     * the kernel's policy maps and IP cache hold exactly what policy says, whatever a previous run left, and
+     * publishes a new revision.
      */
     public void restored() {
         synchronized (endpoints) {
@@ -107,6 +109,8 @@ public final class PolicyManager implements EndpointObserver {
                 datapath.sync(id, engine.entries(id));
             }
             datapath.syncIpcache(desiredIpcache());
+            // sync may have changed maps behind the engine's back: check established connections again
+            datapath.publishRevision(engine.nextRevision());
             saveIdentities();
             LOG.atInfo().addKeyValue("policies", engine.policies().size())
                     .addKeyValue("identities", engine.identities().size()).log("Policy restored");
