@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porin.agent.metrics;
+
+import dev.porin.identity.Identity;
+import dev.porin.policy.PolicyEngine;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the policy metrics show, read from the engine in one go.
+ *
+ * @param rules      rules loaded, over every policy object
+ * @param revision   the policy revision
+ * @param identities identities by Cilium's type names: {@code reserved}, {@code cluster_local} (allocated
+ *                   for endpoints' labels), {@code node_local} (CIDR)
+ */
+record PolicyStats(int rules, long revision, Map<String, Integer> identities) {
+
+    static final List<String> IDENTITY_TYPES = List.of("reserved", "cluster_local", "node_local");
+
+    /** Reads the engine; the caller holds its lock. */
+    static PolicyStats of(PolicyEngine engine) {
+        int rules = engine.policies().values().stream().mapToInt(List::size).sum();
+        Map<String, Integer> identities = new TreeMap<>();
+        IDENTITY_TYPES.forEach(t -> identities.put(t, 0));
+        engine.identities().forEach(i -> identities.merge(type(i), 1, Integer::sum));
+        return new PolicyStats(rules, engine.revision(), identities);
+    }
+
+    private static String type(Identity i) {
+        return i.isReserved() ? "reserved" : i.isCidr() ? "node_local" : "cluster_local";
+    }
+}
