@@ -53,7 +53,7 @@ public final class Metrics {
                 .maps(() -> datapath.maps().stream()
                         .map(m -> new MapFill(m.name(), m.count(), m.maxEntries())).toList())
                 .endpoints(() -> endpoints.list().stream().map(Endpoint::state).toList())
-                .policy(() -> policy.read(() -> PolicyStats.of(policy.engine())))
+                .policy(() -> policy.read(() -> PolicyStats.of(policy)))
                 .events(observability::eventsReceived, observability::eventsLost);
     }
 
@@ -95,6 +95,12 @@ public final class Metrics {
         GaugeWithCallback.builder().name("porin_identity").help("Number of identities currently allocated, by type")
                 .labelNames("type")
                 .callback(cb -> stats.get().identities().forEach((type, n) -> cb.call(n, type))).register(registry);
+        GaugeWithCallback.builder().name("porin_policy_map_overflow_entries")
+                .help("Policy entries not installed because an endpoint's policy map is full; their traffic is dropped")
+                .callback(cb -> cb.call(stats.get().overflowEntries())).register(registry);
+        GaugeWithCallback.builder().name("porin_identity_exhausted_endpoints")
+                .help("Endpoints isolated because no identity was free for their labels")
+                .callback(cb -> cb.call(stats.get().isolatedEndpoints())).register(registry);
         return this;
     }
 

@@ -141,6 +141,11 @@ final class PolicyDatapath {
         return overflow.getOrDefault(endpoint, 0);
     }
 
+    /** Endpoints whose policy map is full, with how many entries each is missing. */
+    Map<Integer, Integer> overflows() {
+        return Map.copyOf(overflow);
+    }
+
     private void write(int endpoint, PolicyMap map, Map<PolicyKey, PolicyEntry> upserts) {
         List<Map.Entry<PolicyKey, PolicyEntry>> ordered = new ArrayList<>(upserts.entrySet());
         // Denies first, then allows in key order: what does not fit is always the same allows.

@@ -400,6 +400,24 @@ public final class PolicyManager implements EndpointObserver {
         }
     }
 
+    /** Endpoints whose policy map is full, with the number of entries left out of each. */
+    public Map<Integer, Integer> policyMapOverflows() {
+        synchronized (endpoints) {
+            return datapath.overflows();
+        }
+    }
+
+    /**
+     * Endpoints isolated (default-deny both ways under the {@code init} identity) because the identity space
+     * was exhausted when they needed one.
+     */
+    public List<Integer> isolatedEndpoints() {
+        synchronized (endpoints) {
+            return identities.entrySet().stream().filter(e -> e.getValue().id() == Identity.INIT)
+                    .map(Map.Entry::getKey).sorted().toList();
+        }
+    }
+
     /** Runs {@code query} under the policy lock, for consistent reads of the engine. */
     public <T> T read(java.util.function.Supplier<T> query) {
         synchronized (endpoints) {

@@ -32,7 +32,7 @@ final class MetricsFixture {
                 .datapath(map)
                 .maps(() -> List.of(new MapFill("porin_ct", 256, 1024), new MapFill("porin_unsized", 3, 0)))
                 .endpoints(() -> List.of(READY, READY, RESTORING))
-                .policy(() -> new PolicyStats(3, 7, Map.of("reserved", 8, "cluster_local", 2, "node_local", 1)))
+                .policy(() -> new PolicyStats(3, 7, Map.of("reserved", 8, "cluster_local", 2, "node_local", 1), 5, 1))
                 .events(() -> 42, () -> 2);
         metrics.flows().flow(Flows.trace(0, Flows.tcpSyn()));
         metrics.flows().flow(Flows.drop(133, Flows.tcpSyn()));

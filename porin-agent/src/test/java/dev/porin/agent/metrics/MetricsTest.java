@@ -32,6 +32,8 @@ class MetricsTest {
                 "porin_identity{type=\"reserved\"} 8.0",
                 "porin_policy 3.0",
                 "porin_policy_max_revision 7.0",
+                "porin_policy_map_overflow_entries 5.0",
+                "porin_identity_exhausted_endpoints 1.0",
                 "porin_datapath_events_received_total 42.0",
                 "porin_datapath_events_lost_total 2.0",
                 "porin_api_requests_duration_seconds_count{method=\"GET\",path=\"/v1/status\",return_code=\"200\"} 1");
