@@ -112,7 +112,7 @@ public final class Agent implements AutoCloseable {
             policy.restored();
             Metrics metrics = new Metrics();
             observability = Observability.start(config.observe(), datapath, policy.flowContext(),
-                    List.of(metrics.flows()));
+                    metrics.flows());
             metrics.watch(datapath, endpoints, policy, observability);
 
             Agent[] self = new Agent[1];

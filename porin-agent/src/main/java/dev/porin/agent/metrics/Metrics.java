@@ -30,15 +30,16 @@ public final class Metrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final FlowMetrics flows = new FlowMetrics(registry);
+    private final PolicyVerdictMetrics policyVerdicts = new PolicyVerdictMetrics(registry);
     private final ApiMetrics api = new ApiMetrics(registry);
 
     public PrometheusRegistry registry() {
         return registry;
     }
 
-    /** Counts the Hubble flow metrics; give it to the event reader. */
-    public FlowListener flows() {
-        return flows;
+    /** Counts the Hubble flow metrics and verdicts by policy; give them to the event reader. */
+    public List<FlowListener> flows() {
+        return List.of(flows, policyVerdicts);
     }
 
     /** Times API calls; give it to the router. */

@@ -34,11 +34,11 @@ final class MetricsFixture {
                 .endpoints(() -> List.of(READY, READY, RESTORING))
                 .policy(() -> new PolicyStats(3, 7, Map.of("reserved", 8, "cluster_local", 2, "node_local", 1), 5, 1))
                 .events(() -> 42, () -> 2);
-        metrics.flows().flow(Flows.trace(0, Flows.tcpSyn()));
-        metrics.flows().flow(Flows.drop(133, Flows.tcpSyn()));
-        metrics.flows().flow(Flows.verdict(Verdict.DROPPED, 133, TrafficDirection.INGRESS, 0, Flows.POD));
-        metrics.flows().flow(Flows.trace(0, Flows.packet(Packet.PROTO_UDP)));
-        metrics.flows().lost(new LostEvents(0, LostEventSource.PERF_EVENT_RING_BUFFER, 2));
+        metrics.flows().forEach(l -> l.flow(Flows.trace(0, Flows.tcpSyn())));
+        metrics.flows().forEach(l -> l.flow(Flows.drop(133, Flows.tcpSyn())));
+        metrics.flows().forEach(l -> l.flow(Flows.verdict(Verdict.DROPPED, 133, TrafficDirection.INGRESS, 0, Flows.POD)));
+        metrics.flows().forEach(l -> l.flow(Flows.trace(0, Flows.packet(Packet.PROTO_UDP))));
+        metrics.flows().forEach(l -> l.lost(new LostEvents(0, LostEventSource.PERF_EVENT_RING_BUFFER, 2)));
         metrics.api().answered("GET", "/v1/status", 200, 1_000_000);
         return metrics;
     }
