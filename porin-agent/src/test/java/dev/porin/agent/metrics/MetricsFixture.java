@@ -9,7 +9,11 @@ import dev.porin.datapath.maps.MetricsMap.Value;
 import dev.porin.hubble.flow.LostEventSource;
 import dev.porin.hubble.flow.TrafficDirection;
 import dev.porin.hubble.flow.Verdict;
+import dev.porin.observe.Flow;
 import dev.porin.observe.LostEvents;
+import dev.porin.observe.PolicyCause;
+import dev.porin.policy.api.PolicyKind;
+import dev.porin.policy.api.PolicyOrigin;
 import dev.porin.testing.MemoryKvMap;
 
 import java.util.List;
@@ -36,8 +40,15 @@ final class MetricsFixture {
                 .events(() -> 42, () -> 2);
         metrics.flows().forEach(l -> l.flow(Flows.trace(0, Flows.tcpSyn())));
         metrics.flows().forEach(l -> l.flow(Flows.drop(133, Flows.tcpSyn())));
-        metrics.flows().forEach(l -> l.flow(Flows.verdict(Verdict.DROPPED, 133, TrafficDirection.INGRESS, 0, Flows.POD)));
         metrics.flows().forEach(l -> l.flow(Flows.trace(0, Flows.packet(Packet.PROTO_UDP))));
+        Flow denied = Flows.verdict(Verdict.DROPPED, 133, TrafficDirection.INGRESS, 0, Flows.POD);
+        Flow attributed = new Flow(denied.time(), denied.verdict(), denied.dropReason(), denied.eventType(),
+                denied.eventSubType(), denied.source(), denied.destination(), denied.packet(), denied.length(),
+                denied.direction(), denied.reply(), denied.point(), denied.traceReason(), denied.matchType(),
+                denied.hash(), denied.ifindex(), denied.reporter(), List.of(),
+                List.of(PolicyCause.defaultDeny(new PolicyOrigin(PolicyKind.CILIUM_NETWORK_POLICY, "default", "db"))),
+                denied.policyRevision());
+        metrics.flows().forEach(l -> l.flow(attributed));
         metrics.flows().forEach(l -> l.lost(new LostEvents(0, LostEventSource.PERF_EVENT_RING_BUFFER, 2)));
         metrics.api().answered("GET", "/v1/status", 200, 1_000_000);
         return metrics;
