@@ -164,9 +164,12 @@ public final class AgentClient {
 
     private Head readHead(InputStream in) throws IOException {
         String statusLine = Lines.read(in);
-        String[] status = statusLine == null ? new String[0] : statusLine.split(" ", 3);
+        if (statusLine == null) {
+            throw new AgentException("the porin agent at " + socket + " closed the connection without answering");
+        }
+        String[] status = statusLine.split(" ", 3);
         if (status.length < 2 || !status[0].startsWith("HTTP/") || !status[1].matches("\\d{3}")) {
-            throw malformed(statusLine == null ? "no answer" : "status line '" + statusLine + "'");
+            throw malformed("status line '" + statusLine + "'");
         }
         Map<String, String> headers = new HashMap<>();
         for (String line = Lines.read(in); line != null && !line.isEmpty(); line = Lines.read(in)) {

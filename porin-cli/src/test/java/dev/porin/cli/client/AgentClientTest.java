@@ -273,6 +273,17 @@ class AgentClientTest {
     }
 
     @Test
+    void anAgentThatHangsUpWithoutAnsweringSaysSo() throws Exception {
+        Path socket = dir.resolve("porin.sock");
+        try (var _ = new OneShotAgent(socket, ch -> { })) {
+
+            assertThatThrownBy(() -> new AgentClient(socket).get("/v1/status", VersionModel.class))
+                    .isInstanceOf(AgentException.class)
+                    .hasMessage("the porin agent at " + socket + " closed the connection without answering");
+        }
+    }
+
+    @Test
     void anAnswerThatIsNotHttpIsMalformed() throws Exception {
         Path socket = dir.resolve("porin.sock");
         try (var _ = new OneShotAgent(socket, "hello\r\n\r\n")) {
