@@ -55,6 +55,17 @@ final class StatusCommand implements Runnable {
                         100.0 * m.entries() / m.maxEntries()))
                 .collect(Collectors.joining("\n" + " ".repeat(25))));
         line(b, "CNI", s.cni().plugin() + ", " + s.cni().config() + " (network " + s.cni().network() + ")");
+        StatusModel.Observability o = s.observability();
+        if (o != null) {
+            line(b, "Hubble", o.hubbleAddress() == null ? "Disabled"
+                    : "Ok   Current/Max Flows: " + o.flows() + "/" + o.maxFlows()
+                    + (o.maxFlows() > 0 ? String.format(Locale.ROOT, " (%.2f%%)", 100.0 * o.flows() / o.maxFlows()) : "")
+                    + String.format(Locale.ROOT, ", Flows/s: %.2f", o.flowsPerSecond())
+                    + "   listening on " + o.hubbleAddress());
+            line(b, "Metrics", o.metricsAddress() == null ? "Disabled" : "Ok   listening on " + o.metricsAddress());
+            line(b, "Events", o.eventsReceived() + " received, " + o.eventsLost() + " lost"
+                    + (o.eventsLost() > 0 ? " (ring buffer full)" : ""));
+        }
         line(b, "API", s.api().socket());
         return b.toString();
     }

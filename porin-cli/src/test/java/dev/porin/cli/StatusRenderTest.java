@@ -45,7 +45,24 @@ class StatusRenderTest {
                 BPF maps:                porin_lxc 2/65535 (0.0%)
                                          porin_ct4 131072/262144 (50.0%)
                 CNI:                     /opt/cni/bin/porin-cni, /etc/cni/net.d/05-porin.conflist (network porin)
+                Hubble:                  Ok   Current/Max Flows: 2204/4095 (53.82%), Flows/s: 6.80   listening on 127.0.0.1:4245
+                Metrics:                 Ok   listening on 127.0.0.1:9962
+                Events:                  9100 received, 0 lost
                 API:                     /var/run/porin/porin.sock
+                """);
+    }
+
+    @Test
+    void observabilityThatIsOffSaysDisabledAndLostEventsSayWhy() {
+        StatusModel s = status(features(), Map.of());
+        StatusModel off = new StatusModel(s.version(), s.uptimeSeconds(), s.kernel(), s.datapath(), s.ipam(),
+                s.endpoints(), s.maps(), s.cni(), s.api(),
+                new StatusModel.Observability(null, null, 0, 4095, 0, 0, 120, 7));
+
+        assertThat(StatusCommand.render(off)).contains("""
+                Hubble:                  Disabled
+                Metrics:                 Disabled
+                Events:                  120 received, 7 lost (ring buffer full)
                 """);
     }
 
