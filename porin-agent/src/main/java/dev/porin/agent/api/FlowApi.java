@@ -9,6 +9,7 @@ import dev.porin.api.Json;
 import dev.porin.hubble.observer.GetFlowsRequest;
 import dev.porin.observe.Flow;
 import dev.porin.observe.FlowEvent;
+import dev.porin.observe.FlowJson;
 import dev.porin.observe.FlowProtos;
 import dev.porin.observe.FlowQuery;
 import dev.porin.observe.FlowRing;
@@ -33,8 +34,6 @@ import java.util.TreeSet;
 public final class FlowApi {
 
     private static final Set<String> TYPES = Set.of("drop", "trace", "policy-verdict");
-    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames()
-            .omittingInsignificantWhitespace();
 
     private final FlowRing ring;
     private final NodeInfo node;
@@ -64,11 +63,7 @@ public final class FlowApi {
         return Response.stream(Response.NDJSON, out -> query.run(new FlowQuery.Sink() {
             @Override
             public boolean accept(FlowEvent event) {
-                try {
-                    return out.write(line(PRINTER.print(FlowProtos.response(event, node, mask))));
-                } catch (InvalidProtocolBufferException e) {
-                    throw new IllegalStateException(e);
-                }
+                return out.write(line(FlowJson.print(FlowProtos.response(event, node, mask))));
             }
 
             @Override
