@@ -64,6 +64,7 @@ public final class Agent implements AutoCloseable {
     private final Datapath datapath;
     private final IpamStore ipam;
     private final EndpointManager endpoints;
+    private final PolicyManager policy;
     private final ApiServer api;
     private final ScheduledExecutorService housekeeping;
     private final Map<String, Boolean> features;
@@ -72,7 +73,7 @@ public final class Agent implements AutoCloseable {
     private final Instant started = Instant.now();
 
     private Agent(AgentConfig config, FileLock lock, Datapath datapath, IpamStore ipam, EndpointManager endpoints,
-                  ApiServer api, ScheduledExecutorService housekeeping, Map<String, Boolean> features,
+                  PolicyManager policy, ApiServer api, ScheduledExecutorService housekeeping, Map<String, Boolean> features,
                   Observability observability, MetricsServer metrics) {
         this.config = config;
         this.observability = observability;
@@ -81,6 +82,7 @@ public final class Agent implements AutoCloseable {
         this.datapath = datapath;
         this.ipam = ipam;
         this.endpoints = endpoints;
+        this.policy = policy;
         this.api = api;
         this.housekeeping = housekeeping;
         this.features = features;
@@ -132,7 +134,7 @@ public final class Agent implements AutoCloseable {
 
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("porin-housekeeping").daemon().factory());
-            self[0] = new Agent(config, lock, datapath, ipam, endpoints, api, housekeeping, features, observability,
+            self[0] = new Agent(config, lock, datapath, ipam, endpoints, policy, api, housekeeping, features, observability,
                     metricsServer);
             self[0].scheduleConntrackGc();
             CniInstaller.install(config);
@@ -211,6 +213,9 @@ public final class Agent implements AutoCloseable {
                 maps,
                 new StatusModel.Cni(config.cniPlugin().toString(), config.cniConfFile().toString(), config.cniNetwork()),
                 new StatusModel.Api(api.socket().toString()),
+                policy.read(() -> new StatusModel.Policy(policy.engine().policies().size(), policy.engine().revision(),
+                        policy.engine().identities().size(), policy.policyMapMaxEntries(), policy.policyMapOverflows(),
+                        policy.isolatedEndpoints())),
                 observability.status(metrics == null ? null : metrics.address()));
     }
 

@@ -54,6 +54,16 @@ final class StatusCommand implements Runnable {
                 .map(m -> String.format(Locale.ROOT, "%s %d/%d (%.1f%%)", m.name(), m.entries(), m.maxEntries(),
                         100.0 * m.entries() / m.maxEntries()))
                 .collect(Collectors.joining("\n" + " ".repeat(25))));
+        StatusModel.Policy p = s.policy();
+        if (p != null) {
+            line(b, "Policy", p.policies() + " policies, revision " + p.revision() + ", " + p.identities() + " identities");
+            p.policyMapOverflow().forEach((ep, left) -> line(b, "Policy map full", "endpoint " + ep + ": " + left
+                    + " entries not installed (max " + p.policyMapMaxEntries() + "); their traffic is dropped"));
+            if (!p.identityExhausted().isEmpty()) {
+                line(b, "Identities exhausted", "endpoints " + p.identityExhausted().stream().map(String::valueOf)
+                        .collect(Collectors.joining(", ")) + " isolated until an identity is free");
+            }
+        }
         line(b, "CNI", s.cni().plugin() + ", " + s.cni().config() + " (network " + s.cni().network() + ")");
         StatusModel.Observability o = s.observability();
         if (o != null) {
