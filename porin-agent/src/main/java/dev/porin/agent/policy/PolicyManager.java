@@ -7,6 +7,7 @@ import dev.porin.datapath.maps.EndpointMap;
 import dev.porin.endpoint.Endpoint;
 import dev.porin.endpoint.EndpointManager;
 import dev.porin.endpoint.EndpointObserver;
+import dev.porin.endpoint.EndpointState;
 import dev.porin.identity.Identity;
 import dev.porin.identity.IdentityAllocator;
 import dev.porin.identity.IdentitySpaceExhaustedException;
@@ -36,12 +37,25 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Policy for the endpoints of this node. It turns applied objects (namespaces, pods, policies) and each
  * endpoint's labels into identities and rules, runs the {@link PolicyEngine}, and writes what changed to
  * the datapath. As the endpoint manager's {@link EndpointObserver} it gives every new or restored endpoint
  * its identity and policy before the endpoint reaches the kernel.
+ *
+ * <p><b>No identity left.</b> An endpoint whose labels need a new identity when none is free gets the
+ * reserved {@code init} identity and default deny in both directions: it fails closed. Only the local host
+ * (Cilium's allow-localhost) and rules that select {@code reserved:init} apply to it (so does a clusterwide
+ * rule with an empty endpoint selector, which selects every endpoint). It is reported
+ * ({@link #isolatedEndpoints()}, one ERROR log naming it) and it gets a real identity as soon as one is free:
+ * after any change that frees one (an endpoint removed, labels changed, numbers of a previous run released
+ * on restore) or any later change of policy or labels.
+ *
+ * <p><b>A full policy map</b> is handled by {@link PolicyDatapath}: every deny is installed, then the allows
+ * in key order as far as they fit; the rest are left out (their traffic is dropped) and reported
+ * ({@link #overflow(int)}, {@link #policyMapOverflows()}, a WARN log naming the endpoint).
  *
  * <p>All state changes happen under the endpoint manager's lock: one lock, one order of writes.
  */
@@ -58,6 +72,8 @@ public final class PolicyManager implements EndpointObserver {
     private final int maxEntries;
     private final Map<Integer, Identity> identities = new HashMap<>();
     private final Map<Integer, Inet4Address> addresses = new HashMap<>();
+    /** Endpoints whose identity changed since the last flush: the IP cache and endpoint map still have the old. */
+    private final Set<Integer> switched = new TreeSet<>();
     private final Map<Ipv4Prefix, Integer> hostAddresses;
     private final FlowDirectory flows;
 
@@ -73,7 +89,7 @@ public final class PolicyManager implements EndpointObserver {
         IdentityAllocator allocator = StateFiles.read(identityFile, IdentityAllocator.Snapshot.class)
                 .map(IdentityAllocator::restore).orElseGet(IdentityAllocator::new);
         this.engine = new PolicyEngine(allocator, List.of(BuiltinRules.allowLocalhost()));
-        this.datapath = new PolicyDatapath(maps, ipcache, nodeConfig, engine::entryCount);
+        this.datapath = new PolicyDatapath(maps, ipcache, nodeConfig, engine::entries);
         this.maxEntries = maps.maxEntries();
         this.globalAudit = globalAudit;
         Map<Ipv4Prefix, Integer> host = new TreeMap<>();
@@ -103,10 +119,11 @@ public final class PolicyManager implements EndpointObserver {
     public void restored() {
         synchronized (endpoints) {
             engine.releaseUnreferencedIdentities();
+            retryIsolated();
             flush();
             datapath.retain(identities.keySet());
             for (int id : identities.keySet()) {
-                datapath.sync(id, engine.entries(id));
+                datapath.sync(id);
             }
             datapath.syncIpcache(desiredIpcache());
             // sync may have changed maps behind the engine's back: check established connections again
@@ -121,7 +138,7 @@ public final class PolicyManager implements EndpointObserver {
 
     @Override
     public DatapathState added(Endpoint ep) {
-        Identity identity = acquire(ep);
+        Identity identity = identityFor(ep, null);
         identities.put(ep.id(), identity);
         addresses.put(ep.id(), ep.ipv4());
         flows.endpoint(ep, identity);
@@ -138,9 +155,11 @@ public final class PolicyManager implements EndpointObserver {
         flows.removeEndpoint(ep);
         engine.removeEndpoint(ep.id());
         datapath.removeIpcache(Ipv4Prefix.of(ep.ipv4(), 32));
+        switched.remove(ep.id());
         if (identity != null) {
             engine.releaseIdentity(identity);
         }
+        retryIsolated();
         flush();
     }
 
@@ -215,25 +234,48 @@ public final class PolicyManager implements EndpointObserver {
             if (old == null) {
                 continue;
             }
-            Identity fresh = acquire(ep);
-            identities.put(ep.id(), fresh);
-            flows.endpoint(ep, fresh);
-            engine.upsertEndpoint(ep.id(), fresh, ownNamedPorts(ep));
-            engine.releaseIdentity(old);
-            if (fresh.id() != old.id()) {
-                datapath.ipcache(Ipv4Prefix.of(ep.ipv4(), 32), fresh.id());
-                endpoints.updateDatapath(ep.id(), state(ep, fresh));
-            }
+            assign(ep, old, identityFor(ep, old));
         }
+        // Label changes above may have freed the numbers that endpoints isolated meanwhile wait for.
+        retryIsolated();
         flush();
     }
 
-    /** Hands the engine's changes to the datapath. */
+    /**
+     * Gives {@code ep} identity {@code fresh} in place of {@code old} in the engine; the IP cache and the
+     * endpoint map follow in the next {@link #flush()}, once peers allow the new identity.
+     */
+    private void assign(Endpoint ep, Identity old, Identity fresh) {
+        identities.put(ep.id(), fresh);
+        flows.endpoint(ep, fresh);
+        engine.upsertEndpoint(ep.id(), fresh, ownNamedPorts(ep));
+        engine.releaseIdentity(old);
+        if (fresh.id() != old.id()) {
+            switched.add(ep.id());
+        }
+    }
+
+    /** Gives endpoints isolated for want of an identity a real one if one is free now, in endpoint ID order. */
+    private void retryIsolated() {
+        for (int id : new TreeSet<>(identities.keySet())) {
+            Identity old = identities.get(id);
+            Endpoint ep = endpoints.get(id).orElse(null);
+            if (old.id() != Identity.INIT || ep == null || ep.state() == EndpointState.DISCONNECTING) {
+                continue;
+            }
+            Identity fresh = identityFor(ep, old);
+            if (fresh.id() != Identity.INIT) {
+                assign(ep, old, fresh);
+            }
+        }
+    }
+
+    /** Hands the engine's changes to the datapath, and moves endpoints that changed identity over. */
     private void flush() {
         var changes = engine.drain();
         flows.identities(engine.identities());
         flows.revision(engine.revision());
-        if (changes.isEmpty()) {
+        if (changes.isEmpty() && switched.isEmpty()) {
             return;
         }
         datapath.apply(changes, id -> endpoints.get(id).ifPresent(ep -> {
@@ -241,8 +283,21 @@ public final class PolicyManager implements EndpointObserver {
             if (identity != null) {
                 endpoints.updateDatapath(id, state(ep, identity));
             }
-        }));
+        }), this::switchIdentities);
         saveIdentities();
+    }
+
+    /** Points the IP cache and the endpoint map at the new identities of the endpoints that changed. */
+    private void switchIdentities() {
+        for (int id : switched) {
+            Identity identity = identities.get(id);
+            Endpoint ep = endpoints.get(id).orElse(null);
+            if (identity != null && ep != null) {
+                datapath.ipcache(Ipv4Prefix.of(ep.ipv4(), 32), identity.id());
+                endpoints.updateDatapath(id, state(ep, identity));
+            }
+        }
+        switched.clear();
     }
 
     private void saveIdentities() {
@@ -252,15 +307,25 @@ public final class PolicyManager implements EndpointObserver {
     // ---- identities and labels
 
     /**
-     * The identity of an endpoint's current labels. If the identity space is exhausted the endpoint gets
-     * the {@code init} identity and, through {@link #state}, default-deny in both directions: it fails
-     * closed, and the log says why.
+     * The identity of an endpoint's current labels, taking a reference. If the identity space is exhausted
+     * the endpoint gets the {@code init} identity and, through {@link #state}, default deny in both
+     * directions: it fails closed. The log says so when it becomes isolated ({@code old}, its identity until
+     * now, is null for a new endpoint) and when it no longer is.
      */
-    private Identity acquire(Endpoint ep) {
+    private Identity identityFor(Endpoint ep, Identity old) {
+        boolean wasIsolated = old != null && old.id() == Identity.INIT;
         try {
-            return engine.acquireIdentity(securityLabels(ep));
+            Identity fresh = engine.acquireIdentity(securityLabels(ep));
+            if (wasIsolated) {
+                LOG.atInfo().addKeyValue("endpointID", ep.id()).addKeyValue("identity", fresh.id())
+                        .log("Identity allocated: endpoint no longer isolated");
+            }
+            return fresh;
         } catch (IdentitySpaceExhaustedException e) {
-            LOG.atError().addKeyValue("endpointID", ep.id()).log(e.getMessage() + "; endpoint isolated until one is free");
+            if (!wasIsolated) {
+                LOG.atError().addKeyValue("endpointID", ep.id()).addKeyValue("identity", Identity.name(Identity.INIT))
+                        .log(e.getMessage() + "; endpoint isolated (default deny both ways) until an identity is free");
+            }
             return ReservedIdentities.get(Identity.INIT);
         }
     }
