@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 
 /**
  * Resolves policy for the endpoints of a node: rules, identities and endpoints in, policy map changes
@@ -143,7 +142,7 @@ public final class PolicyEngine {
             }
         }
         endpointPorts.put(id, ports);
-        resolve(ep, allRules(), ref -> true);
+        resolve(ep, allRules(), null);
         updateEnforcement(ep);
     }
 
@@ -189,8 +188,8 @@ public final class PolicyEngine {
             rules.put(origin, List.copyOf(newRules));
         }
         for (EndpointPolicy ep : endpoints.values()) {
-            resolve(ep, newRules, ref -> ref.origin().equals(origin));
-            updateEnforcement(ep);
+            resolve(ep, newRules, origin);
+            updateEnforcement(ep, origin, newRules);
         }
     }
 
@@ -205,7 +204,7 @@ public final class PolicyEngine {
         }
         clusterPorts = Map.copyOf(ports);
         for (EndpointPolicy ep : endpoints.values()) {
-            resolve(ep, allRules(), ref -> true);
+            resolve(ep, allRules(), null);
         }
     }
 
@@ -225,16 +224,18 @@ public final class PolicyEngine {
     }
 
     /**
-     * Brings the elements of {@code ep} that {@code scope} covers in line with {@code rules}. An element whose
-     * compiled plan did not change stays in force untouched, so re-resolving writes only what changed.
+     * Brings the elements of {@code ep} from policy {@code scope} (all elements if null) in line with
+     * {@code rules}. An element whose compiled plan did not change stays in force untouched, so re-resolving
+     * writes only what changed; and only the elements of {@code scope} are looked at, so changing one policy
+     * costs what that policy holds, not what all policies hold.
      */
-    private void resolve(EndpointPolicy ep, List<Rule> rules, Predicate<RuleRef> scope) {
+    private void resolve(EndpointPolicy ep, List<Rule> rules, PolicyOrigin scope) {
         Map<RuleRef, ElementPlan> wanted = new LinkedHashMap<>();
         for (Rule r : rules) {
             compileRule(ep, r, wanted);
         }
-        for (RuleRef ref : ep.elementRefs()) {
-            if (scope.test(ref) && !ep.plan(ref).equals(wanted.get(ref))) {
+        for (RuleRef ref : scope == null ? ep.elementRefs() : ep.elementRefs(scope)) {
+            if (!ep.plan(ref).equals(wanted.get(ref))) {
                 unregister(ep, ref);
                 ep.removeElement(ref, materializer);
             }
@@ -288,6 +289,42 @@ public final class PolicyEngine {
         }
     }
 
+    /**
+     * After policy {@code origin} changed to {@code originRules}: only its own place in the endpoint's
+     * enforcement can have changed.
+     */
+    private void updateEnforcement(EndpointPolicy ep, PolicyOrigin origin, List<Rule> originRules) {
+        boolean in = false;
+        boolean out = false;
+        for (Rule r : originRules) {
+            if ((!in || !out) && r.endpointSelector().matches(ep.identity().labels())) {
+                in |= r.defaultDenyIngress();
+                out |= r.defaultDenyEgress();
+            }
+        }
+        Enforcement old = ep.enforcement();
+        if (old.ingressBy().contains(origin) == in && old.egressBy().contains(origin) == out) {
+            return;
+        }
+        SortedSet<PolicyOrigin> ingressBy = new TreeSet<>(old.ingressBy());
+        SortedSet<PolicyOrigin> egressBy = new TreeSet<>(old.egressBy());
+        if (in) {
+            ingressBy.add(origin);
+        } else {
+            ingressBy.remove(origin);
+        }
+        if (out) {
+            egressBy.add(origin);
+        } else {
+            egressBy.remove(origin);
+        }
+        Enforcement e = new Enforcement(ingressBy, egressBy);
+        if (ep.enforcement(e)) {
+            changes(ep.id()).enforcement(e);
+        }
+    }
+
+    /** Recomputes the endpoint's enforcement from every rule. */
     private void updateEnforcement(EndpointPolicy ep) {
         SortedSet<PolicyOrigin> in = new TreeSet<>();
         SortedSet<PolicyOrigin> out = new TreeSet<>();

@@ -143,32 +143,69 @@ public final class PolicyManager implements EndpointObserver {
     // ---- objects
 
     /** Applies a YAML file, all or nothing; the parse error names document, field and reason. */
-    public List<AppliedObject> apply(String yaml, String source) {
+    public Applied apply(String yaml, String source) {
+        long start = System.nanoTime();
         List<Resource> parsed = ResourceParser.parse(yaml, source);
+        long parsedAt = System.nanoTime();
         synchronized (endpoints) {
-            List<AppliedObject> out = store.apply(parsed);
-            resync();
-            return out;
+            return change(parsedAt - start, () -> store.apply(parsed));
         }
     }
 
     /** Deletes the objects a YAML file names. */
-    public List<AppliedObject> delete(String yaml, String source) {
+    public Applied delete(String yaml, String source) {
+        long start = System.nanoTime();
         List<ResourceKey> keys = ResourceParser.parse(yaml, source).stream().map(Resource::key).toList();
+        long parsedAt = System.nanoTime();
         synchronized (endpoints) {
-            List<AppliedObject> out = store.delete(keys);
-            resync();
-            return out;
+            return change(parsedAt - start, () -> store.delete(keys));
         }
     }
 
     /** Deletes stored objects by key. */
-    public List<AppliedObject> delete(List<ResourceKey> keys) {
+    public Applied delete(List<ResourceKey> keys) {
         synchronized (endpoints) {
-            List<AppliedObject> out = store.delete(keys);
-            resync();
-            return out;
+            return change(0, () -> store.delete(keys));
         }
+    }
+
+    /**
+     * What an apply or delete did, and where its time went (nanoseconds): storing the objects, resolving
+     * policy, writing the kernel's maps, saving identities; and how many map entries it wrote or deleted.
+     */
+    public record Applied(List<AppliedObject> objects, long parseNanos, long storeNanos, long resolveNanos,
+                          long datapathNanos, long saveNanos, int entriesChanged) {
+    }
+
+    /** Time and entry counts of the current change, collected by {@link #flush()}; under the lock. */
+    private long flushDatapathNanos;
+    private long flushSaveNanos;
+    private int flushEntries;
+
+    private Applied change(long parseNanos, java.util.function.Supplier<List<AppliedObject>> storeChange) {
+        long start = System.nanoTime();
+        List<AppliedObject> out = storeChange.get();
+        long stored = System.nanoTime();
+        flushDatapathNanos = 0;
+        flushSaveNanos = 0;
+        flushEntries = 0;
+        resync();
+        long resolved = System.nanoTime() - stored - flushDatapathNanos - flushSaveNanos;
+        Applied applied = new Applied(out, parseNanos, stored - start, resolved, flushDatapathNanos, flushSaveNanos,
+                flushEntries);
+        if (out.stream().anyMatch(o -> o.action() != AppliedObject.Action.UNCHANGED
+                && o.action() != AppliedObject.Action.NOT_FOUND)) {
+            LOG.atInfo().addKeyValue("objects", out.size()).addKeyValue("revision", engine.revision())
+                    .addKeyValue("entriesChanged", flushEntries)
+                    .addKeyValue("resolveMillis", millis(resolved)).addKeyValue("datapathMillis", millis(flushDatapathNanos))
+                    .addKeyValue("storeMillis", millis(stored - start)).addKeyValue("saveMillis", millis(flushSaveNanos))
+                    .log("Policy objects changed");
+        }
+        return applied;
+    }
+
+    private static String millis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e6);
     }
 
     public List<Resource> resources() {
@@ -232,17 +269,31 @@ public final class PolicyManager implements EndpointObserver {
         if (changes.isEmpty()) {
             return;
         }
+        long start = System.nanoTime();
         datapath.apply(changes, id -> endpoints.get(id).ifPresent(ep -> {
             Identity identity = identities.get(id);
             if (identity != null) {
                 endpoints.updateDatapath(id, state(ep, identity));
             }
         }));
+        long written = System.nanoTime();
         saveIdentities();
+        flushDatapathNanos += written - start;
+        flushSaveNanos += System.nanoTime() - written;
+        for (var c : changes.endpoints().values()) {
+            flushEntries += c.upserts().size() + c.deletes().size();
+        }
     }
 
+    /** The identities last written to disk: most policy changes leave them as they were. */
+    private IdentityAllocator.Snapshot savedIdentities;
+
     private void saveIdentities() {
-        StateFiles.write(identityFile, engine.identitySnapshot());
+        IdentityAllocator.Snapshot now = engine.identitySnapshot();
+        if (!now.equals(savedIdentities)) {
+            StateFiles.write(identityFile, now);
+            savedIdentities = now;
+        }
     }
 
     // ---- identities and labels
