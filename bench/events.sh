@@ -24,7 +24,7 @@ root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 BENCH=events.sh
 PREFIX=pevt # namespaces pevt-*, /tmp/pevt.*
 CONFIGS=(none off)
-RR_PORT=11110 CONN_PORT=11111
+ECHO_PORT=11108 RR_PORT=11110 CONN_PORT=11111 # one 11108-11111 range in the policy: one map entry
 
 # shellcheck source=lib.sh
 . "$root/bench/lib.sh"
@@ -33,7 +33,7 @@ RR_PORT=11110 CONN_PORT=11111
 	$EVENT_RATE =~ ^[1-9][0-9]*$ && $CPU_SECONDS =~ ^[1-9][0-9]*$ && $CPU =~ ^[0-9]+$ ]] ||
 	die "REPS, DURATION, CONN_DURATION, EVENT_RATE and CPU_SECONDS must be positive integers, CPU a CPU number"
 
-# The same policy for both: the server takes ports 11110-11111 from the client, so that connections get
+# The same policy for both: the server takes ports 11108-11111 from the client, so that connections get
 # policy verdicts (with the rules behind them) as in production.
 policy() {
 	cat <<EOF
@@ -44,7 +44,7 @@ spec:
   endpointSelector: {matchLabels: {app: pbench-server}}
   ingress:
   - fromEndpoints: [{matchLabels: {app: pbench-client}}]
-    toPorts: [{ports: [{port: "$RR_PORT", endPort: $CONN_PORT, protocol: TCP}]}]
+    toPorts: [{ports: [{port: "$ECHO_PORT", endPort: $CONN_PORT, protocol: TCP}]}]
 EOF
 }
 
@@ -81,20 +81,20 @@ measure_conn() {
 		$(((r1 - r0) / CONN_DURATION)) $((l1 - l0))
 }
 
-# cpu_run AGENT MPS SECONDS: request/response at MPS messages per second; prints
-# "events/s agent-CPU-% lost" (CPU % of one core, user + system, over the run)
+# cpu_run AGENT RATE SECONDS: request/response (64 bytes each way, one connection) at RATE exchanges per
+# second; prints "events/s agent-CPU-% lost exchanges/s" (CPU % of one core, user + system, over the run)
 cpu_run() {
-	local a=$1 mps=$2 seconds=$3 r0 r1 l0 l1 c0 c1 t0 t1
+	local a=$1 rate=$2 seconds=$3 r0 r1 l0 l1 c0 c1 t0 t1 done
 	read -r r0 l0 <<<"$(events "$a")"
 	c0=$(cpu_seconds "${agent_pid[$a]}")
 	t0=$(date +%s.%N)
-	in_ns "${client_ns[$a]}" sockperf ping-pong --tcp -i "${server_ip[$a]}" -p $RR_PORT -m 64 -t "$seconds" \
-		--mps="$mps" >/dev/null 2>&1 || die "rate-limited sockperf against agent $a failed"
+	done=$(in_ns "${client_ns[$a]}" "$pbench" rr "${server_ip[$a]}" $ECHO_PORT "$rate" "$seconds") ||
+		die "rate-limited request/response against agent $a failed"
 	t1=$(date +%s.%N)
 	c1=$(cpu_seconds "${agent_pid[$a]}")
 	read -r r1 l1 <<<"$(events "$a")"
-	awk -v r=$((r1 - r0)) -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v l=$((l1 - l0)) \
-		'BEGIN { printf "%.0f %.2f %d\n", r / (t1 - t0), 100 * (c1 - c0) / (t1 - t0), l }'
+	awk -v r=$((r1 - r0)) -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v l=$((l1 - l0)) -v d="$done" \
+		'BEGIN { printf "%.0f %.2f %d %.0f\n", r / (t1 - t0), 100 * (c1 - c0) / (t1 - t0), l, d }'
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -118,6 +118,7 @@ for cfg in "${CONFIGS[@]}"; do
 	client_sysctls "${client_ns[$cfg]}"
 	start_server "${server_ns[$cfg]}" $RR_PORT sockperf server --tcp -i "${server_ip[$cfg]}" -p $RR_PORT
 	start_server "${server_ns[$cfg]}" $CONN_PORT "$pbench" serve "${server_ip[$cfg]}" $CONN_PORT
+	start_server "${server_ns[$cfg]}" $ECHO_PORT "$pbench" echo "${server_ip[$cfg]}" $ECHO_PORT
 	timeout 5 ip netns exec "${client_ns[$cfg]}" "$pbench" connect "${server_ip[$cfg]}" $CONN_PORT 0.1 >/dev/null ||
 		die "$cfg: the client cannot connect to ${server_ip[$cfg]}:$CONN_PORT"
 	echo "   $cfg: --monitor-aggregation $cfg, ${client_ns[$cfg]} -> ${server_ns[$cfg]} (${server_ip[$cfg]})"
@@ -138,14 +139,18 @@ read -r received1 lost1 <<<"$(events none)"
 load_end=$(loadavg)
 
 echo "==> Agent CPU at about $EVENT_RATE events/s (rate-limited request/response, $CPU_SECONDS s per agent)"
-# Calibrate: events per message pair, from a short run at a low rate.
-read -r calib_rate _ _ <<<"$(cpu_run none 2000 3)"
-mps=$(awk -v r="$calib_rate" -v want="$EVENT_RATE" 'BEGIN { m = int(2000 * want / r); print (m < 1 ? 1 : m) }')
-echo "   $calib_rate events/s at 2000 messages/s: running at $mps messages/s"
-declare -A cpu_rate=() cpu_pct=() cpu_lost=()
+# Calibrate the exchange rate on the agent with every packet reported: two short runs, each corrected.
+mps=$((EVENT_RATE / 2))
+for _ in 1 2; do
+	read -r calib_rate _ _ achieved <<<"$(cpu_run none "$mps" 3)"
+	echo "   $calib_rate events/s at $achieved exchanges/s (asked for $mps)"
+	mps=$(awk -v r="$calib_rate" -v a="$achieved" -v want="$EVENT_RATE" 'BEGIN { m = int(a * want / (r > 0 ? r : 1)); print (m < 1 ? 1 : m) }')
+done
+echo "   running at $mps exchanges/s"
+declare -A cpu_rate=() cpu_pct=() cpu_lost=() cpu_done=()
 for cfg in "${CONFIGS[@]}"; do
-	read -r "cpu_rate[$cfg]" "cpu_pct[$cfg]" "cpu_lost[$cfg]" <<<"$(cpu_run "$cfg" "$mps" "$CPU_SECONDS")"
-	echo "   $cfg: ${cpu_rate[$cfg]} events/s, agent CPU ${cpu_pct[$cfg]} % of one core, ${cpu_lost[$cfg]} lost"
+	read -r "cpu_rate[$cfg]" "cpu_pct[$cfg]" "cpu_lost[$cfg]" "cpu_done[$cfg]" <<<"$(cpu_run "$cfg" "$mps" "$CPU_SECONDS")"
+	echo "   $cfg: ${cpu_done[$cfg]} exchanges/s, ${cpu_rate[$cfg]} events/s, agent CPU ${cpu_pct[$cfg]} % of one core, ${cpu_lost[$cfg]} lost"
 done
 
 # ---------------------------------------------------------------------------------------------------
@@ -191,8 +196,8 @@ report() {
 	echo "Events with every packet reported (agent none) during the interleaved runs: $((received1 - received0)) read," \
 		"$((lost1 - lost0)) lost (target 0: $(verdict $((lost1 - lost0)) "<=" 0)); highest rate in a run" \
 		"$(awk '$2 == "none" && $3 ~ /_events$/ { if ($4 > m) m = $4 } END { print m + 0 }' "$raw") events/s"
-	echo "Agent CPU at ${cpu_rate[none]} events/s (request/response at $mps messages/s, $CPU_SECONDS s):" \
-		"${cpu_pct[none]} % of one core with every packet reported, ${cpu_pct[off]} % with traces off (${cpu_rate[off]} events/s);" \
+	echo "Agent CPU at ${cpu_rate[none]} events/s (request/response at ${cpu_done[none]} exchanges/s, $CPU_SECONDS s):" \
+		"${cpu_pct[none]} % of one core with every packet reported, ${cpu_pct[off]} % with traces off (${cpu_rate[off]} events/s at ${cpu_done[off]} exchanges/s);" \
 		"$(awk -v p="${cpu_pct[none]}" -v q="${cpu_pct[off]}" -v r="${cpu_rate[none]}" 'BEGIN {
 			printf "%.2f %% of one core per 10 000 events/s, %.2f %% net of the agent with traces off", p * 10000 / r, (p - q) * 10000 / r }');" \
 		"lost ${cpu_lost[none]}"

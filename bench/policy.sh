@@ -248,16 +248,16 @@ measure_conn() {
 # is in the old state, runs porin apply, and from its return tries new connections until one sees the new
 # state (the allow: one connects within 2 ms; the take-back: one does not connect within 20 ms, confirmed).
 measure_enforcement() {
-	local i dir out us tries
+	local i dir out us tries wall
 	for i in $(seq "$APPLIES"); do
 		for dir in open closed; do
 			out=$(ip netns exec "$PREFIX-cli" "$pbench" until "${server_ip[porin-10k]}" $TOGGLE_PORT $dir \
 				"$work/apply.json" "$root/porin" apply -f "$work/toggle-$dir.yaml" -o json --socket "$(agent_socket porin)") ||
 				die "timed apply ($dir) $i failed: $(cat "$work/apply.json")"
-			read -r us tries <<<"$out"
-			printf '%s\t%s\t%s\t%s\n' "$dir" "$us" "$tries" \
+			read -r us tries wall <<<"$out"
+			printf '%s\t%s\t%s\t%s\t%s\n' "$dir" "$us" "$tries" \
 				"$(jq -r '[.timing.parseMicros, .timing.storeMicros, .timing.resolveMicros, .timing.datapathMicros, .timing.saveMicros, .timing.entriesChanged] | @tsv' "$work/apply.json")" \
-				>>"$enforce"
+				"$wall" >>"$enforce"
 		done
 		[ $((i % 10)) -eq 0 ] && echo "   $i/$APPLIES"
 	done
@@ -387,7 +387,8 @@ report() {
 		"10k server): allow p50 $o50 ms, p99 $o99 ms, max $omax ms (p99 <= 100 ms: $(verdict "$o99" "<=" 100));" \
 		"take-back p50 $c50 ms, p99 $c99 ms, max $cmax ms (resolution: a new attempt every 2 ms / 20 ms)"
 	awk '$1 == "open" && $3 == 1 { a++ } $1 == "closed" && $3 == 1 { c++ } END {
-		printf "  seen by the first attempt after the return: %d of the allows, %d of the take-backs\n", a, c }' "$enforce"
+		printf "  seen by the first attempt after the return: %d of the allows, %d of the take-backs;", a, c }' "$enforce"
+	echo " porin apply itself (CLI start, request, answer) p50 $(awk '{ print $10 / 1000 }' "$enforce" | percentiles 50) ms"
 	read -r r50 r99 rmax <<<"$(awk '{ print ($6 + $7) / 1000 }' "$enforce" | percentiles 50 99 100)"
 	read -r t50 t99 tmax <<<"$(awk '{ print ($4 + $5 + $6 + $7 + $8) / 1000 }' "$enforce" | percentiles 50 99 100)"
 	read -r s50 s99 smax <<<"$(awk '{ print ($5 + $8) / 1000 }' "$enforce" | percentiles 50 99 100)"
@@ -411,7 +412,7 @@ report | tee "$result"
 	echo "Per-repetition figures (rep, configuration, metric, value):"
 	cat "$raw"
 	echo
-	echo "Timed rule changes (direction, us from return to the first attempt seeing it, attempts, agent parse, store, resolve, datapath, save us, entries changed):"
+	echo "Timed rule changes (direction, us from return to the first attempt seeing it, attempts, agent parse, store, resolve, datapath, save us, entries changed, porin apply run time us):"
 	cat "$enforce"
 } >>"$result"
 echo
