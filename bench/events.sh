@@ -70,15 +70,18 @@ measure_rr() {
 }
 
 measure_conn() {
-	local rep=$1 cfg=$2 rate r0 r1 l0 l1
+	local rep=$1 cfg=$2 rate r0 r1 l0 l1 s0 s1
 	read -r r0 l0 <<<"$(events "$cfg")"
+	s0=$(syn_retrans "${client_ns[$cfg]}")
 	rate=$(conn_rate "${client_ns[$cfg]}" "${server_ip[$cfg]}" $CONN_PORT "$CONN_DURATION")
+	s1=$(syn_retrans "${client_ns[$cfg]}")
 	read -r r1 l1 <<<"$(events "$cfg")"
 	record "$rep" "$cfg" conn "$rate"
 	record "$rep" "$cfg" conn_events $(((r1 - r0) / CONN_DURATION))
 	record "$rep" "$cfg" conn_lost $((l1 - l0))
-	printf '   %-5s conn  %8.0f /s               %7d events/s, %d lost\n' "$cfg" "$rate" \
-		$(((r1 - r0) / CONN_DURATION)) $((l1 - l0))
+	record "$rep" "$cfg" conn_synretrans $((s1 - s0))
+	printf '   %-5s conn  %8.0f /s               %7d events/s, %d lost, %d SYNs sent again\n' "$cfg" "$rate" \
+		$(((r1 - r0) / CONN_DURATION)) $((l1 - l0)) $((s1 - s0))
 }
 
 # cpu_run AGENT RATE SECONDS: request/response (64 bytes each way, one connection) at RATE exchanges per

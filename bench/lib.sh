@@ -439,3 +439,10 @@ verdict() { # value op target
 loadavg() {
 	cut -d' ' -f1-3 /proc/loadavg
 }
+
+# syn_retrans NETNS: SYNs the namespace's TCP has sent again (a lost SYN or SYN-ACK costs a connection a
+# second): TcpExt TCPSynRetrans from /proc/net/netstat
+syn_retrans() {
+	ip netns exec "$1" awk '$1 == "TcpExt:" { if (!n) { for (i = 2; i <= NF; i++) k[i] = $i; n = 1 } else {
+		for (i = 2; i <= NF; i++) if (k[i] == "TCPSynRetrans") print $i } }' /proc/net/netstat
+}

@@ -193,10 +193,12 @@ timed_apply() {
 setup_porin() {
 	local size ns line f wall resolve changed missing
 	agent_start porin
-	add_pod porin "$PREFIX-cli" app=pbench-client
+	# A client per server, as every other configuration has its own: connection-rate runs leave tens of
+	# thousands of TIME_WAIT ports behind in the client's namespace.
 	for size in 2 10k 60k; do
+		add_pod porin "$PREFIX-c$size" app=pbench-client
 		add_pod porin "$PREFIX-s$size" role=server "app=pbench-s$size"
-		client_ns[porin-$size]=$PREFIX-cli server_ns[porin-$size]=$PREFIX-s$size server_ip[porin-$size]=$(pod_ip "$PREFIX-s$size")
+		client_ns[porin-$size]=$PREFIX-c$size server_ns[porin-$size]=$PREFIX-s$size server_ip[porin-$size]=$(pod_ip "$PREFIX-s$size")
 	done
 	policy_client >"$work/client.yaml"
 	policy_10k >"$work/rules10k.yaml"
@@ -238,10 +240,13 @@ measure_rr() {
 }
 
 measure_conn() {
-	local rep=$1 cfg=$2 rate
+	local rep=$1 cfg=$2 rate s0 s1
+	s0=$(syn_retrans "${client_ns[$cfg]}")
 	rate=$(conn_rate "${client_ns[$cfg]}" "${server_ip[$cfg]}" $CONN_PORT "$CONN_DURATION")
+	s1=$(syn_retrans "${client_ns[$cfg]}")
 	record "$rep" "$cfg" conn "$rate"
-	printf '   %-10s conn   %9.0f /s\n' "$cfg" "$rate"
+	record "$rep" "$cfg" conn_synretrans $((s1 - s0))
+	printf '   %-10s conn   %9.0f /s   %d SYNs sent again\n' "$cfg" "$rate" $((s1 - s0))
 }
 
 # One timed change each way: allow the client on TOGGLE_PORT, then take it back. "until" checks the path
@@ -251,7 +256,7 @@ measure_enforcement() {
 	local i dir out us tries wall
 	for i in $(seq "$APPLIES"); do
 		for dir in open closed; do
-			out=$(ip netns exec "$PREFIX-cli" "$pbench" until "${server_ip[porin-10k]}" $TOGGLE_PORT $dir \
+			out=$(ip netns exec "$PREFIX-c10k" "$pbench" until "${server_ip[porin-10k]}" $TOGGLE_PORT $dir \
 				"$work/apply.json" "$root/porin" apply -f "$work/toggle-$dir.yaml" -o json --socket "$(agent_socket porin)") ||
 				die "timed apply ($dir) $i failed: $(cat "$work/apply.json")"
 			read -r us tries wall <<<"$out"
@@ -285,10 +290,9 @@ setup_routing ipt-ct ipt-ct 10.221.1
 setup_routing ipt-all ipt-all 10.221.2
 setup_iptables
 setup_porin
-client_sysctls "$PREFIX-cli"
 for cfg in "${CONFIGS[@]}"; do
 	c=${client_ns[$cfg]} s=${server_ns[$cfg]} ip=${server_ip[$cfg]}
-	[[ $cfg == porin-* ]] || client_sysctls "$c"
+	client_sysctls "$c"
 	start_server "$s" $RR_PORT sockperf server --tcp -i "$ip" -p $RR_PORT
 	start_server "$s" $CONN_PORT "$pbench" serve "$ip" $CONN_PORT
 	# Policy lets TCP to these ports through, and nothing else (no ping).

@@ -100,6 +100,11 @@ public final class PolicyEngine {
         return allocator.snapshot();
     }
 
+    /** Changes whenever an identity is allocated or released for good. */
+    public long identityVersion() {
+        return allocator.version();
+    }
+
     private void identityAdded(Identity identity) {
         for (PeerSelector s : selectors.add(identity)) {
             for (Use u : List.copyOf(users.getOrDefault(s, Set.of()))) {

@@ -264,7 +264,10 @@ public final class PolicyManager implements EndpointObserver {
     /** Hands the engine's changes to the datapath. */
     private void flush() {
         var changes = engine.drain();
-        flows.identities(engine.identities());
+        if (engine.identityVersion() != flowIdentities) {
+            flows.identities(engine.identities());
+            flowIdentities = engine.identityVersion();
+        }
         flows.revision(engine.revision());
         if (changes.isEmpty()) {
             return;
@@ -285,14 +288,15 @@ public final class PolicyManager implements EndpointObserver {
         }
     }
 
-    /** The identities last written to disk: most policy changes leave them as they were. */
-    private IdentityAllocator.Snapshot savedIdentities;
+    /** The identities last handed to flows and written to disk: most policy changes leave them as they were. */
+    private long flowIdentities = -1;
+    private long savedIdentities = -1;
 
     private void saveIdentities() {
-        IdentityAllocator.Snapshot now = engine.identitySnapshot();
-        if (!now.equals(savedIdentities)) {
-            StateFiles.write(identityFile, now);
-            savedIdentities = now;
+        long version = engine.identityVersion();
+        if (version != savedIdentities) {
+            StateFiles.write(identityFile, engine.identitySnapshot());
+            savedIdentities = version;
         }
     }
 
