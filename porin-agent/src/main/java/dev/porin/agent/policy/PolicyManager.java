@@ -60,6 +60,13 @@ public final class PolicyManager implements EndpointObserver {
     private final Map<Integer, Inet4Address> addresses = new HashMap<>();
     private final Map<Ipv4Prefix, Integer> hostAddresses;
     private final FlowDirectory flows;
+    /** Identity versions last handed to flows and written to disk: most policy changes leave them as they were. */
+    private long flowIdentities = -1;
+    private long savedIdentities = -1;
+    /** Time and entry counts of the current change, collected by {@link #flush()}. */
+    private long flushDatapathNanos;
+    private long flushSaveNanos;
+    private int flushEntries;
 
     /**
      * @param hostAddresses the node's own addresses (and the pods' gateway), all of identity host
@@ -177,11 +184,6 @@ public final class PolicyManager implements EndpointObserver {
                           long datapathNanos, long saveNanos, int entriesChanged) {
     }
 
-    /** Time and entry counts of the current change, collected by {@link #flush()}; under the lock. */
-    private long flushDatapathNanos;
-    private long flushSaveNanos;
-    private int flushEntries;
-
     private Applied change(long parseNanos, java.util.function.Supplier<List<AppliedObject>> storeChange) {
         long start = System.nanoTime();
         List<AppliedObject> out = storeChange.get();
@@ -287,10 +289,6 @@ public final class PolicyManager implements EndpointObserver {
             flushEntries += c.upserts().size() + c.deletes().size();
         }
     }
-
-    /** The identities last handed to flows and written to disk: most policy changes leave them as they were. */
-    private long flowIdentities = -1;
-    private long savedIdentities = -1;
 
     private void saveIdentities() {
         long version = engine.identityVersion();
