@@ -343,7 +343,7 @@ for round in 1 2 3; do
 				conn) conn_rate "${client_ns[$cfg]}" "${server_ip[$cfg]}" $CONN_PORT 3 >/dev/null ;;
 			esac
 			read -r t1 n1 <<<"$(bpf_counters)"
-			ns=$(awk -v t=$((t1 - t0)) -v n=$((n1 - n0)) 'BEGIN { printf "%.0f", n > 0 ? t / n : 0 }')
+			ns=$(awk -v t=$((t1 - t0)) -v n=$((n1 - n0)) 'BEGIN { printf "%.0f", (n > 0 ? t / n : 0) }')
 			record "$round" "$cfg" "bpf_$metric" "$ns"
 			printf '   %-10s %-4s from_container %5d ns/run (%d runs)\n' "$cfg" "$metric" "$ns" $((n1 - n0))
 		done
