@@ -191,7 +191,9 @@ public final class PolicyManager implements EndpointObserver {
         flushDatapathNanos = 0;
         flushSaveNanos = 0;
         flushEntries = 0;
-        resync();
+        // Identities and named ports come from Pod and Namespace objects: a batch of policies alone leaves
+        // them as they are, and skipping them keeps a policy change from costing what the node holds.
+        resync(!out.stream().allMatch(o -> POLICY_KINDS.contains(o.key().kind())));
         long resolved = System.nanoTime() - stored - flushDatapathNanos - flushSaveNanos;
         Applied applied = new Applied(out, parseNanos, stored - start, resolved, flushDatapathNanos, flushSaveNanos,
                 flushEntries);
@@ -234,8 +236,16 @@ public final class PolicyManager implements EndpointObserver {
         }
     }
 
+    private static final Set<String> POLICY_KINDS = java.util.Arrays.stream(dev.porin.policy.api.PolicyKind.values())
+            .map(dev.porin.policy.api.PolicyKind::kind).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     /** Re-derives everything from the store: policies, named ports, and every endpoint's identity. */
     private void resync() {
+        resync(true);
+    }
+
+    /** Re-derives policies from the store and, if {@code endpointsToo}, named ports and endpoint identities. */
+    private void resync(boolean endpointsToo) {
         Map<PolicyOrigin, List<Rule>> desired = new HashMap<>();
         store.all(Resource.PolicyResource.class).forEach(p -> desired.put(p.origin(), p.rules()));
         for (PolicyOrigin o : engine.policies().keySet()) {
@@ -244,6 +254,10 @@ public final class PolicyManager implements EndpointObserver {
             }
         }
         desired.forEach(engine::setPolicy);
+        if (!endpointsToo) {
+            flush();
+            return;
+        }
         engine.setClusterNamedPorts(clusterNamedPorts());
         for (Endpoint ep : endpoints.list()) {
             Identity old = identities.get(ep.id());
