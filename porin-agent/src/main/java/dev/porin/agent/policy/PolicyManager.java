@@ -76,6 +76,13 @@ public final class PolicyManager implements EndpointObserver {
     private final Set<Integer> switched = new TreeSet<>();
     private final Map<Ipv4Prefix, Integer> hostAddresses;
     private final FlowDirectory flows;
+    /** Identity versions last handed to flows and written to disk: most policy changes leave them as they were. */
+    private long flowIdentities = -1;
+    private long savedIdentities = -1;
+    /** Time and entry counts of the current change, collected by {@link #flush()}. */
+    private long flushDatapathNanos;
+    private long flushSaveNanos;
+    private int flushEntries;
 
     /**
      * @param hostAddresses the node's own addresses (and the pods' gateway), all of identity host
@@ -166,32 +173,66 @@ public final class PolicyManager implements EndpointObserver {
     // ---- objects
 
     /** Applies a YAML file, all or nothing; the parse error names document, field and reason. */
-    public List<AppliedObject> apply(String yaml, String source) {
+    public Applied apply(String yaml, String source) {
+        long start = System.nanoTime();
         List<Resource> parsed = ResourceParser.parse(yaml, source);
+        long parsedAt = System.nanoTime();
         synchronized (endpoints) {
-            List<AppliedObject> out = store.apply(parsed);
-            resync();
-            return out;
+            return change(parsedAt - start, () -> store.apply(parsed));
         }
     }
 
     /** Deletes the objects a YAML file names. */
-    public List<AppliedObject> delete(String yaml, String source) {
+    public Applied delete(String yaml, String source) {
+        long start = System.nanoTime();
         List<ResourceKey> keys = ResourceParser.parse(yaml, source).stream().map(Resource::key).toList();
+        long parsedAt = System.nanoTime();
         synchronized (endpoints) {
-            List<AppliedObject> out = store.delete(keys);
-            resync();
-            return out;
+            return change(parsedAt - start, () -> store.delete(keys));
         }
     }
 
     /** Deletes stored objects by key. */
-    public List<AppliedObject> delete(List<ResourceKey> keys) {
+    public Applied delete(List<ResourceKey> keys) {
         synchronized (endpoints) {
-            List<AppliedObject> out = store.delete(keys);
-            resync();
-            return out;
+            return change(0, () -> store.delete(keys));
         }
+    }
+
+    /**
+     * What an apply or delete did, and where its time went (nanoseconds): storing the objects, resolving
+     * policy, writing the kernel's maps, saving identities; and how many map entries it wrote or deleted.
+     */
+    public record Applied(List<AppliedObject> objects, long parseNanos, long storeNanos, long resolveNanos,
+                          long datapathNanos, long saveNanos, int entriesChanged) {
+    }
+
+    private Applied change(long parseNanos, java.util.function.Supplier<List<AppliedObject>> storeChange) {
+        long start = System.nanoTime();
+        List<AppliedObject> out = storeChange.get();
+        long stored = System.nanoTime();
+        flushDatapathNanos = 0;
+        flushSaveNanos = 0;
+        flushEntries = 0;
+        // Identities and named ports come from Pod and Namespace objects: a batch of policies alone leaves
+        // them as they are, and skipping them keeps a policy change from costing what the node holds.
+        resync(!out.stream().allMatch(o -> POLICY_KINDS.contains(o.key().kind())));
+        long resolved = System.nanoTime() - stored - flushDatapathNanos - flushSaveNanos;
+        Applied applied = new Applied(out, parseNanos, stored - start, resolved, flushDatapathNanos, flushSaveNanos,
+                flushEntries);
+        if (out.stream().anyMatch(o -> o.action() != AppliedObject.Action.UNCHANGED
+                && o.action() != AppliedObject.Action.NOT_FOUND)) {
+            LOG.atInfo().addKeyValue("objects", out.size()).addKeyValue("revision", engine.revision())
+                    .addKeyValue("entriesChanged", flushEntries)
+                    .addKeyValue("resolveMillis", millis(resolved)).addKeyValue("datapathMillis", millis(flushDatapathNanos))
+                    .addKeyValue("storeMillis", millis(stored - start)).addKeyValue("saveMillis", millis(flushSaveNanos))
+                    .log("Policy objects changed");
+        }
+        return applied;
+    }
+
+    private static String millis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e6);
     }
 
     public List<Resource> resources() {
@@ -218,8 +259,16 @@ public final class PolicyManager implements EndpointObserver {
         }
     }
 
+    private static final Set<String> POLICY_KINDS = java.util.Arrays.stream(dev.porin.policy.api.PolicyKind.values())
+            .map(dev.porin.policy.api.PolicyKind::kind).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     /** Re-derives everything from the store: policies, named ports, and every endpoint's identity. */
     private void resync() {
+        resync(true);
+    }
+
+    /** Re-derives policies from the store and, if {@code endpointsToo}, named ports and endpoint identities. */
+    private void resync(boolean endpointsToo) {
         Map<PolicyOrigin, List<Rule>> desired = new HashMap<>();
         store.all(Resource.PolicyResource.class).forEach(p -> desired.put(p.origin(), p.rules()));
         for (PolicyOrigin o : engine.policies().keySet()) {
@@ -228,6 +277,10 @@ public final class PolicyManager implements EndpointObserver {
             }
         }
         desired.forEach(engine::setPolicy);
+        if (!endpointsToo) {
+            flush();
+            return;
+        }
         engine.setClusterNamedPorts(clusterNamedPorts());
         for (Endpoint ep : endpoints.list()) {
             Identity old = identities.get(ep.id());
@@ -273,18 +326,28 @@ public final class PolicyManager implements EndpointObserver {
     /** Hands the engine's changes to the datapath, and moves endpoints that changed identity over. */
     private void flush() {
         var changes = engine.drain();
-        flows.identities(engine.identities());
+        if (engine.identityVersion() != flowIdentities) {
+            flows.identities(engine.identities());
+            flowIdentities = engine.identityVersion();
+        }
         flows.revision(engine.revision());
         if (changes.isEmpty() && switched.isEmpty()) {
             return;
         }
+        long start = System.nanoTime();
         datapath.apply(changes, id -> endpoints.get(id).ifPresent(ep -> {
             Identity identity = identities.get(id);
             if (identity != null) {
                 endpoints.updateDatapath(id, state(ep, identity));
             }
         }), this::switchIdentities);
+        long written = System.nanoTime();
         saveIdentities();
+        flushDatapathNanos += written - start;
+        flushSaveNanos += System.nanoTime() - written;
+        for (var c : changes.endpoints().values()) {
+            flushEntries += c.upserts().size() + c.deletes().size();
+        }
     }
 
     /** Points the IP cache and the endpoint map at the new identities of the endpoints that changed. */
@@ -301,7 +364,11 @@ public final class PolicyManager implements EndpointObserver {
     }
 
     private void saveIdentities() {
-        StateFiles.write(identityFile, engine.identitySnapshot());
+        long version = engine.identityVersion();
+        if (version != savedIdentities) {
+            StateFiles.write(identityFile, engine.identitySnapshot());
+            savedIdentities = version;
+        }
     }
 
     // ---- identities and labels

@@ -126,11 +126,11 @@ final class PolicyNode {
     }
 
     List<AppliedObject> apply(String yaml) {
-        return policy.apply(yaml, "test.yaml");
+        return policy.apply(yaml, "test.yaml").objects();
     }
 
     List<AppliedObject> delete(String yaml) {
-        return policy.delete(yaml, "test.yaml");
+        return policy.delete(yaml, "test.yaml").objects();
     }
 
     PolicyManager policy() {
