@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porin.bench;
 
+import dev.porin.agent.metrics.Metrics;
 import dev.porin.agent.observe.FlowDirectory;
 import dev.porin.datapath.DropReason;
 import dev.porin.datapath.events.DatapathEvent;
@@ -10,6 +11,9 @@ import dev.porin.endpoint.EndpointState;
 import dev.porin.identity.Identity;
 import dev.porin.identity.IdentityAllocator;
 import dev.porin.net.MacAddress;
+import dev.porin.observe.FlowListener;
+import dev.porin.observe.FlowParser;
+import dev.porin.observe.FlowRing;
 import dev.porin.policy.BuiltinRules;
 import dev.porin.policy.PolicyEngine;
 import dev.porin.policy.PolicyEntry;
@@ -17,8 +21,6 @@ import dev.porin.policy.PolicyKey;
 import dev.porin.policy.api.Peer;
 import dev.porin.policy.api.PolicyOrigin;
 import dev.porin.policy.api.Rule;
-import dev.porin.observe.FlowParser;
-import dev.porin.observe.FlowRing;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -58,7 +60,8 @@ import static dev.porin.bench.PolicyFixtures.pods;
 /**
  * The agent's event path on one thread, as its event reader runs it for every ring-buffer record: decode
  * ({@link DatapathEvent#decode}), turn into a flow ({@link FlowParser} over the agent's own
- * {@link FlowDirectory}), add to the {@link FlowRing} (16 383 flows, the default).
+ * {@link FlowDirectory}), add to the {@link FlowRing} (16 383 flows, the default) and count it in the
+ * agent's flow metrics (Hubble's counters and verdicts by policy).
  *
  * <p>The records are laid out as the C side writes them (offsets from {@link EventLayouts}), in one
  * off-heap segment with the ring buffer's 8-byte record headers, each handed out as a slice as the reader
@@ -88,6 +91,7 @@ public class EventIngestBenchmark {
         long[] sizes = new long[RECORDS];
         FlowParser parser;
         FlowRing flows;
+        List<FlowListener> listeners;
         long epochOffset;
 
         @Setup(Level.Trial)
@@ -135,6 +139,7 @@ public class EventIngestBenchmark {
 
             parser = new FlowParser(directory);
             flows = new FlowRing(16383);
+            listeners = new Metrics().flows();
             epochOffset = Instant.now().toEpochMilli() * 1_000_000L - System.nanoTime();
             arena = Arena.ofShared();
             long stride = align8(8 + Math.max(EventLayouts.TRACE.byteSize(),
@@ -200,7 +205,11 @@ public class EventIngestBenchmark {
     public long ingest(Events s) {
         for (int i = 0; i < RECORDS; i++) {
             DatapathEvent event = DatapathEvent.decode(s.ring.asSlice(s.offsets[i], s.sizes[i]));
-            s.flows.add(s.parser.parse(event, s.epochOffset));
+            dev.porin.observe.Flow flow = s.parser.parse(event, s.epochOffset);
+            s.flows.add(flow);
+            for (FlowListener l : s.listeners) {
+                l.flow(flow);
+            }
         }
         s.flows.publish();
         return s.flows.end();
