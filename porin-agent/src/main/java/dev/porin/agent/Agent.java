@@ -8,6 +8,8 @@ import dev.porin.agent.api.EndpointApi;
 import dev.porin.agent.api.PolicyApi;
 import dev.porin.agent.api.Router;
 import dev.porin.agent.api.StatusApi;
+import dev.porin.agent.metrics.Metrics;
+import dev.porin.agent.metrics.MetricsServer;
 import dev.porin.agent.node.CniInstaller;
 import dev.porin.agent.observe.Observability;
 import dev.porin.agent.node.HostDevice;
@@ -33,6 +35,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -61,21 +64,25 @@ public final class Agent implements AutoCloseable {
     private final Datapath datapath;
     private final IpamStore ipam;
     private final EndpointManager endpoints;
+    private final PolicyManager policy;
     private final ApiServer api;
     private final ScheduledExecutorService housekeeping;
     private final Map<String, Boolean> features;
     private final Observability observability;
+    private final MetricsServer metrics;
     private final Instant started = Instant.now();
 
     private Agent(AgentConfig config, FileLock lock, Datapath datapath, IpamStore ipam, EndpointManager endpoints,
-                  ApiServer api, ScheduledExecutorService housekeeping, Map<String, Boolean> features,
-                  Observability observability) {
+                  PolicyManager policy, ApiServer api, ScheduledExecutorService housekeeping, Map<String, Boolean> features,
+                  Observability observability, MetricsServer metrics) {
         this.config = config;
         this.observability = observability;
+        this.metrics = metrics;
         this.lock = lock;
         this.datapath = datapath;
         this.ipam = ipam;
         this.endpoints = endpoints;
+        this.policy = policy;
         this.api = api;
         this.housekeeping = housekeeping;
         this.features = features;
@@ -85,6 +92,7 @@ public final class Agent implements AutoCloseable {
         FileLock lock = lockStateDir(config);
         Datapath datapath = null;
         Observability observability = null;
+        MetricsServer metricsServer = null;
         try {
             Map<String, Boolean> features = Kernel.features();
             LOG.atInfo().addKeyValue("version", Version.current()).addKeyValue("kernel", Kernel.release())
@@ -104,10 +112,13 @@ public final class Agent implements AutoCloseable {
             endpoints.observer(policy);
             endpoints.restore();
             policy.restored();
-            observability = Observability.start(config.observe(), datapath, policy.flowContext(), List.of());
+            Metrics metrics = new Metrics();
+            observability = Observability.start(config.observe(), datapath, policy.flowContext(),
+                    metrics.flows());
+            metrics.watch(datapath, endpoints, policy, observability);
 
             Agent[] self = new Agent[1];
-            Router router = new Router();
+            Router router = new Router(metrics.api());
             new StatusApi(() -> self[0].status(), new VersionModel(Version.current(), Runtime.version().toString(),
                     Kernel.release())).register(router);
             new EndpointApi(endpoints, policy).register(router);
@@ -115,17 +126,25 @@ public final class Agent implements AutoCloseable {
             new ConntrackApi(datapath.conntrack()).register(router);
             new CniApi(new CniService(endpoints, ipam, config.mtu())).register(router);
             observability.register(router);
+            InetSocketAddress prometheus = config.observe().prometheusAddress();
+            if (prometheus != null) {
+                metricsServer = MetricsServer.start(prometheus, metrics.registry());
+            }
             ApiServer api = ApiServer.start(config.socket(), router);
 
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("porin-housekeeping").daemon().factory());
-            self[0] = new Agent(config, lock, datapath, ipam, endpoints, api, housekeeping, features, observability);
+            self[0] = new Agent(config, lock, datapath, ipam, endpoints, policy, api, housekeeping, features, observability,
+                    metricsServer);
             self[0].scheduleConntrackGc();
             CniInstaller.install(config);
             LOG.atInfo().addKeyValue("socket", config.socket()).addKeyValue("endpoints", endpoints.list().size())
                     .log("Agent ready");
             return self[0];
         } catch (RuntimeException e) {
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
             if (observability != null) {
                 observability.close();
             }
@@ -194,7 +213,10 @@ public final class Agent implements AutoCloseable {
                 maps,
                 new StatusModel.Cni(config.cniPlugin().toString(), config.cniConfFile().toString(), config.cniNetwork()),
                 new StatusModel.Api(api.socket().toString()),
-                observability.status(null));
+                policy.read(() -> new StatusModel.Policy(policy.engine().policies().size(), policy.engine().revision(),
+                        policy.engine().identities().size(), policy.policyMapMaxEntries(), policy.policyMapOverflows(),
+                        policy.isolatedEndpoints())),
+                observability.status(metrics == null ? null : metrics.address()));
     }
 
     public EndpointManager endpoints() {
@@ -206,6 +228,9 @@ public final class Agent implements AutoCloseable {
     public void close() {
         LOG.info("Stopping porin agent; the datapath keeps forwarding");
         api.close();
+        if (metrics != null) {
+            metrics.close();
+        }
         observability.close();
         housekeeping.shutdownNow();
         datapath.close();

@@ -58,8 +58,17 @@ public final class FakeNode {
 
     /** A new agent over the same state directory, maps and network, having restored its endpoints. */
     public FakeNode restart() {
-        open();
+        reopen();
         endpoints.restore();
+        return this;
+    }
+
+    /**
+     * A new agent over the same state directory, maps and network that has not restored its endpoints yet:
+     * the caller registers an observer, then calls {@code endpoints().restore()}, as the agent does.
+     */
+    public FakeNode reopen() {
+        open();
         return this;
     }
 

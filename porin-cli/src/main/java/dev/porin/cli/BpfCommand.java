@@ -53,8 +53,7 @@ final class BpfCommand {
                 b.append(enforcement("Ingress", p.enforcement().ingress(), p.enforcement().audit(), p.enforcement().ingressBy()));
                 b.append(enforcement("Egress", p.enforcement().egress(), p.enforcement().audit(), p.enforcement().egressBy()));
                 if (p.notInstalled() > 0) {
-                    b.append("WARNING: the map is full (").append(p.maxEntries()).append(" entries): ").append(p.notInstalled())
-                            .append(" allow entries are not installed and their traffic is dropped\n");
+                    b.append(overflowWarning(p));
                 }
                 b.append('\n');
                 dev.porin.cli.format.Table t = new dev.porin.cli.format.Table().header("POLICY", "DIRECTION",
@@ -67,12 +66,26 @@ final class BpfCommand {
                 return b.toString();
             }
 
+            /**
+             * A full map holds every deny, then the allows in key order, which is the order listed: the entries
+             * left out are the last Allow rows (and, if even the denies do not fit, the last Deny rows too).
+             */
+            static String overflowWarning(dev.porin.api.v1.EndpointPolicyModel p) {
+                long allows = p.entries().stream().filter(e -> e.action().equals("Allow")).count();
+                int missing = p.notInstalled();
+                String which = missing <= allows ? "the last " + missing + " Allow entries below"
+                        : "every Allow entry and the last " + (missing - allows) + " Deny entries below";
+                return "WARNING: the map is full (" + p.maxEntries() + " entries): " + missing
+                        + " entries are not installed and their traffic is dropped: " + which + "\n";
+            }
+
             private static String enforcement(String dir, boolean on, boolean audit, java.util.List<String> by) {
                 if (!on) {
                     return dir + " policy: not enforced (no policy selects this endpoint for " + dir.toLowerCase(java.util.Locale.ROOT) + ")\n";
                 }
-                return dir + " policy: " + (audit ? "audit (drops reported, not enforced)" : "enforced") + ", default-deny by "
-                        + String.join(", ", by) + "\n";
+                return dir + " policy: " + (audit ? "audit (drops reported, not enforced)" : "enforced") + (by.isEmpty()
+                        ? ", default-allow (no policy asks for default deny; only deny rules drop)"
+                        : ", default-deny by " + String.join(", ", by)) + "\n";
             }
         }
     }

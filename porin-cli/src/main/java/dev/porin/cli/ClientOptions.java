@@ -15,10 +15,16 @@ public final class ClientOptions {
 
     @Option(names = {"-H", "--socket"}, paramLabel = "PATH",
             description = "The agent's API socket (default: $PORIN_SOCKET or ${DEFAULT-VALUE}).")
-    Path socket = System.getenv("PORIN_SOCKET") != null ? Path.of(System.getenv("PORIN_SOCKET")) : DEFAULT_SOCKET;
+    Path socket = defaultSocket();
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "Output format: text or json.")
     String output = "text";
+
+    /** {@code $PORIN_SOCKET}, else {@link #DEFAULT_SOCKET}. */
+    public static Path defaultSocket() {
+        String env = System.getenv("PORIN_SOCKET");
+        return env != null ? Path.of(env) : DEFAULT_SOCKET;
+    }
 
     public AgentClient client() {
         return new AgentClient(socket);

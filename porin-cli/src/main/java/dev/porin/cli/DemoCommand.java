@@ -9,7 +9,8 @@ import java.nio.file.Path;
 
 /** {@code porin demo}: Porin on this machine, end to end, and gone again afterwards. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start an agent, create three pods through the CNI plugin, show them talking, clean up.")
+        description = "Start an agent, create three pods through the CNI plugin, show them talking, enforce a policy, "
+                + "show what it allows and refuses and the flows that say why, clean up.")
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--launcher", hidden = true, description = "The porin launcher script (set by it).")

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "porin", mixinStandardHelpOptions = true,
         versionProvider = PorinCli.VersionProvider.class,
         description = "eBPF networking, identity-based security and flow observability for Kubernetes nodes.",
-        subcommands = {StatusCommand.class, EndpointCommand.class, IdentityCommand.class, PolicyCommand.class,
+        subcommands = {StatusCommand.class, ObserveCommand.class, MonitorCommand.class, EndpointCommand.class, IdentityCommand.class, PolicyCommand.class,
                 ApplyCommand.Apply.class, ApplyCommand.Delete.class, BpfCommand.class, VersionCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class})
 public final class PorinCli {

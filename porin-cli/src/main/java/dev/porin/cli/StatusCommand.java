@@ -54,7 +54,28 @@ final class StatusCommand implements Runnable {
                 .map(m -> String.format(Locale.ROOT, "%s %d/%d (%.1f%%)", m.name(), m.entries(), m.maxEntries(),
                         100.0 * m.entries() / m.maxEntries()))
                 .collect(Collectors.joining("\n" + " ".repeat(25))));
+        StatusModel.Policy p = s.policy();
+        if (p != null) {
+            line(b, "Policy", p.policies() + " policies, revision " + p.revision() + ", " + p.identities() + " identities");
+            p.policyMapOverflow().forEach((ep, left) -> line(b, "Policy map full", "endpoint " + ep + ": " + left
+                    + " entries not installed (max " + p.policyMapMaxEntries() + "); their traffic is dropped"));
+            if (!p.identityExhausted().isEmpty()) {
+                line(b, "Identities exhausted", "endpoints " + p.identityExhausted().stream().map(String::valueOf)
+                        .collect(Collectors.joining(", ")) + " isolated until an identity is free");
+            }
+        }
         line(b, "CNI", s.cni().plugin() + ", " + s.cni().config() + " (network " + s.cni().network() + ")");
+        StatusModel.Observability o = s.observability();
+        if (o != null) {
+            line(b, "Hubble", o.hubbleAddress() == null ? "Disabled"
+                    : "Ok   Current/Max Flows: " + o.flows() + "/" + o.maxFlows()
+                    + (o.maxFlows() > 0 ? String.format(Locale.ROOT, " (%.2f%%)", 100.0 * o.flows() / o.maxFlows()) : "")
+                    + String.format(Locale.ROOT, ", Flows/s: %.2f", o.flowsPerSecond())
+                    + "   listening on " + o.hubbleAddress());
+            line(b, "Metrics", o.metricsAddress() == null ? "Disabled" : "Ok   listening on " + o.metricsAddress());
+            line(b, "Events", o.eventsReceived() + " received, " + o.eventsLost() + " lost"
+                    + (o.eventsLost() > 0 ? " (ring buffer full)" : ""));
+        }
         line(b, "API", s.api().socket());
         return b.toString();
     }

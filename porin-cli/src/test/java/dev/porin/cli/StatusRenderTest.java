@@ -22,6 +22,7 @@ class StatusRenderTest {
                 List.of(new StatusModel.MapFill("porin_lxc", 2, 65535), new StatusModel.MapFill("porin_ct4", 131072, 262144)),
                 new StatusModel.Cni("/opt/cni/bin/porin-cni", "/etc/cni/net.d/05-porin.conflist", "porin"),
                 new StatusModel.Api("/var/run/porin/porin.sock"),
+                new StatusModel.Policy(3, 12, 11, 16384, Map.of(), List.of()),
                 new StatusModel.Observability("127.0.0.1:4245", "127.0.0.1:9962", 2204, 4095, 9000, 6.8, 9100, 0));
     }
 
@@ -44,8 +45,40 @@ class StatusRenderTest {
                 Endpoints:               2 (ready 2)
                 BPF maps:                porin_lxc 2/65535 (0.0%)
                                          porin_ct4 131072/262144 (50.0%)
+                Policy:                  3 policies, revision 12, 11 identities
                 CNI:                     /opt/cni/bin/porin-cni, /etc/cni/net.d/05-porin.conflist (network porin)
+                Hubble:                  Ok   Current/Max Flows: 2204/4095 (53.82%), Flows/s: 6.80   listening on 127.0.0.1:4245
+                Metrics:                 Ok   listening on 127.0.0.1:9962
+                Events:                  9100 received, 0 lost
                 API:                     /var/run/porin/porin.sock
+                """);
+    }
+
+    @Test
+    void observabilityThatIsOffSaysDisabledAndLostEventsSayWhy() {
+        StatusModel s = status(features(), Map.of());
+        StatusModel off = new StatusModel(s.version(), s.uptimeSeconds(), s.kernel(), s.datapath(), s.ipam(),
+                s.endpoints(), s.maps(), s.cni(), s.api(), s.policy(),
+                new StatusModel.Observability(null, null, 0, 4095, 0, 0, 120, 7));
+
+        assertThat(StatusCommand.render(off)).contains("""
+                Hubble:                  Disabled
+                Metrics:                 Disabled
+                Events:                  120 received, 7 lost (ring buffer full)
+                """);
+    }
+
+    @Test
+    void whatDidNotFitIsNeverSilent() {
+        StatusModel s = status(features(), Map.of());
+        StatusModel full = new StatusModel(s.version(), s.uptimeSeconds(), s.kernel(), s.datapath(), s.ipam(),
+                s.endpoints(), s.maps(), s.cni(), s.api(),
+                new StatusModel.Policy(1, 4, 300, 256, Map.of(7, 44), List.of(9, 12)), s.observability());
+
+        assertThat(StatusCommand.render(full)).contains("""
+                Policy:                  1 policies, revision 4, 300 identities
+                Policy map full:         endpoint 7: 44 entries not installed (max 256); their traffic is dropped
+                Identities exhausted:    endpoints 9, 12 isolated until an identity is free
                 """);
     }
 

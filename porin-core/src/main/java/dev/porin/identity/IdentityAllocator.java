@@ -32,6 +32,7 @@ public final class IdentityAllocator {
     private final Map<Integer, Integer> references = new HashMap<>();
     private int nextCluster = Identity.MIN_CLUSTER;
     private int nextLocal = 1;
+    private long version;
 
     public IdentityAllocator() {
         for (Identity r : ReservedIdentities.ALL) {
@@ -71,6 +72,7 @@ public final class IdentityAllocator {
         byLabels.put(labels, created);
         byId.put(created.id(), created);
         references.put(created.id(), 1);
+        version++;
         return created;
     }
 
@@ -116,6 +118,12 @@ public final class IdentityAllocator {
         Identity i = byId.remove(id);
         byLabels.remove(i.labels());
         references.remove(id);
+        version++;
+    }
+
+    /** Changes whenever an identity is allocated or forgotten: what {@link #snapshot()} holds changed. */
+    public long version() {
+        return version;
     }
 
     public Optional<Identity> get(int id) {

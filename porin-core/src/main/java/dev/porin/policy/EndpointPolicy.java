@@ -3,6 +3,7 @@ package dev.porin.policy;
 
 import dev.porin.identity.Identity;
 import dev.porin.policy.api.Direction;
+import dev.porin.policy.api.PolicyOrigin;
 import dev.porin.policy.api.RuleRef;
 
 import java.util.HashMap;
@@ -57,6 +58,7 @@ final class EndpointPolicy {
     private final int id;
     private Identity identity;
     private final Map<RuleRef, Element> elements = new HashMap<>();
+    private final Map<PolicyOrigin, Set<RuleRef>> byOrigin = new HashMap<>();
     private final Map<Group, Map<PolicyKey, Contribution>> logical = new HashMap<>();
     private final Map<Group, Map<PolicyKey, PolicyEntry>> materialized = new HashMap<>();
     private Enforcement enforcement = Enforcement.NONE;
@@ -95,6 +97,12 @@ final class EndpointPolicy {
         return Set.copyOf(elements.keySet());
     }
 
+    /** The elements in force that come from one policy. */
+    Set<RuleRef> elementRefs(PolicyOrigin origin) {
+        Set<RuleRef> refs = byOrigin.get(origin);
+        return refs == null ? Set.of() : Set.copyOf(refs);
+    }
+
     ElementPlan plan(RuleRef ref) {
         Element e = elements.get(ref);
         return e == null ? null : e.plan;
@@ -104,6 +112,7 @@ final class EndpointPolicy {
     void addElement(ElementPlan plan, Set<Integer> identities, Materializer m) {
         Element e = new Element(plan);
         elements.put(plan.ref(), e);
+        byOrigin.computeIfAbsent(plan.ref().origin(), o -> new HashSet<>()).add(plan.ref());
         Set<Group> touched = new HashSet<>();
         for (int identity : identities) {
             contribute(e, identity, touched);
@@ -115,6 +124,10 @@ final class EndpointPolicy {
         Element e = elements.remove(ref);
         if (e == null) {
             return;
+        }
+        Set<RuleRef> refs = byOrigin.get(ref.origin());
+        if (refs != null && refs.remove(ref) && refs.isEmpty()) {
+            byOrigin.remove(ref.origin());
         }
         Set<Group> touched = new HashSet<>();
         for (int identity : List.copyOf(e.identities)) {

@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 
 /**
  * Resolves policy for the endpoints of a node: rules, identities and endpoints in, policy map changes
@@ -45,6 +44,8 @@ public final class PolicyEngine {
     private final AttributionTable attribution = new AttributionTable();
     private final Map<PolicyOrigin, List<Rule>> rules = new TreeMap<>();
     private final Map<Integer, EndpointPolicy> endpoints = new HashMap<>();
+    /** Per endpoint, the policies that select it with rules in each direction (enforced, maybe default-allow). */
+    private final Map<Integer, RuleOrigins> ruleOrigins = new HashMap<>();
     private final Map<Integer, List<NamedPort>> endpointPorts = new HashMap<>();
     private final Map<PeerSelector, Set<Use>> users = new HashMap<>();
     private final Map<Ipv4Prefix, Identity> cidrIdentities = new HashMap<>();
@@ -101,6 +102,11 @@ public final class PolicyEngine {
         return allocator.snapshot();
     }
 
+    /** Changes whenever an identity is allocated or released for good. */
+    public long identityVersion() {
+        return allocator.version();
+    }
+
     private void identityAdded(Identity identity) {
         for (PeerSelector s : selectors.add(identity)) {
             for (Use u : List.copyOf(users.getOrDefault(s, Set.of()))) {
@@ -143,7 +149,7 @@ public final class PolicyEngine {
             }
         }
         endpointPorts.put(id, ports);
-        resolve(ep, allRules(), ref -> true);
+        resolve(ep, allRules(), null);
         updateEnforcement(ep);
     }
 
@@ -154,6 +160,7 @@ public final class PolicyEngine {
         }
         clearElements(ep);
         endpointPorts.remove(id);
+        ruleOrigins.remove(id);
         changes(id).markRemoved();
     }
 
@@ -189,8 +196,8 @@ public final class PolicyEngine {
             rules.put(origin, List.copyOf(newRules));
         }
         for (EndpointPolicy ep : endpoints.values()) {
-            resolve(ep, newRules, ref -> ref.origin().equals(origin));
-            updateEnforcement(ep);
+            resolve(ep, newRules, origin);
+            updateEnforcement(ep, origin, newRules);
         }
     }
 
@@ -205,7 +212,7 @@ public final class PolicyEngine {
         }
         clusterPorts = Map.copyOf(ports);
         for (EndpointPolicy ep : endpoints.values()) {
-            resolve(ep, allRules(), ref -> true);
+            resolve(ep, allRules(), null);
         }
     }
 
@@ -225,16 +232,19 @@ public final class PolicyEngine {
     }
 
     /**
-     * Brings the elements of {@code ep} that {@code scope} covers in line with {@code rules}. An element whose
-     * compiled plan did not change stays in force untouched, so re-resolving writes only what changed.
+     * Brings the elements of {@code ep} from policy {@code scope} (all elements if null) in line with
+     * {@code rules}. An element whose compiled plan did not change stays in force untouched, so re-resolving
+     * writes only what changed; and only the elements of {@code scope} are looked at, so changing one policy
+     * costs what that policy holds, not what all policies hold.
      */
-    private void resolve(EndpointPolicy ep, List<Rule> rules, Predicate<RuleRef> scope) {
+    private void resolve(EndpointPolicy ep, List<Rule> rules, PolicyOrigin scope) {
         Map<RuleRef, ElementPlan> wanted = new LinkedHashMap<>();
         for (Rule r : rules) {
             compileRule(ep, r, wanted);
         }
-        for (RuleRef ref : ep.elementRefs()) {
-            if (scope.test(ref) && !ep.plan(ref).equals(wanted.get(ref))) {
+        for (RuleRef ref : scope == null ? ep.elementRefs() : ep.elementRefs(scope)) {
+            // The default-allow element follows enforcement (see enforce), not the rules.
+            if (!ref.origin().equals(BuiltinRules.DEFAULT_ALLOW) && !ep.plan(ref).equals(wanted.get(ref))) {
                 unregister(ep, ref);
                 ep.removeElement(ref, materializer);
             }
@@ -288,9 +298,54 @@ public final class PolicyEngine {
         }
     }
 
+    /**
+     * After policy {@code origin} changed to {@code originRules}: only its own place in the endpoint's
+     * enforcement can have changed (whether it makes a direction default-deny, whether it has rules there).
+     */
+    private void updateEnforcement(EndpointPolicy ep, PolicyOrigin origin, List<Rule> originRules) {
+        boolean denyIn = false;
+        boolean denyOut = false;
+        boolean rulesIn = false;
+        boolean rulesOut = false;
+        for (Rule r : originRules) {
+            if (r.endpointSelector().matches(ep.identity().labels())) {
+                denyIn |= r.defaultDenyIngress();
+                denyOut |= r.defaultDenyEgress();
+                rulesIn |= !r.ingress().isEmpty() || !r.ingressDeny().isEmpty();
+                rulesOut |= !r.egress().isEmpty() || !r.egressDeny().isEmpty();
+            }
+        }
+        Enforcement old = ep.enforcement();
+        RuleOrigins ro = ruleOrigins.computeIfAbsent(ep.id(), id -> new RuleOrigins());
+        if (old.ingressBy().contains(origin) == denyIn && old.egressBy().contains(origin) == denyOut
+                && ro.ingress().contains(origin) == rulesIn && ro.egress().contains(origin) == rulesOut) {
+            return;
+        }
+        SortedSet<PolicyOrigin> ingressBy = new TreeSet<>(old.ingressBy());
+        SortedSet<PolicyOrigin> egressBy = new TreeSet<>(old.egressBy());
+        toggle(ingressBy, origin, denyIn);
+        toggle(egressBy, origin, denyOut);
+        toggle(ro.ingress(), origin, rulesIn);
+        toggle(ro.egress(), origin, rulesOut);
+        enforce(ep, new Enforcement(ingressBy, egressBy, !ro.ingress().isEmpty(), !ro.egress().isEmpty()));
+    }
+
+    private static void toggle(SortedSet<PolicyOrigin> set, PolicyOrigin origin, boolean member) {
+        if (member) {
+            set.add(origin);
+        } else {
+            set.remove(origin);
+        }
+    }
+
+    /**
+     * Recomputes the endpoint's enforcement from every rule. The agent's built-in rules never enforce
+     * anything by themselves.
+     */
     private void updateEnforcement(EndpointPolicy ep) {
         SortedSet<PolicyOrigin> in = new TreeSet<>();
         SortedSet<PolicyOrigin> out = new TreeSet<>();
+        RuleOrigins ro = new RuleOrigins();
         for (Rule r : allRules()) {
             if (r.endpointSelector().matches(ep.identity().labels())) {
                 if (r.defaultDenyIngress()) {
@@ -299,11 +354,37 @@ public final class PolicyEngine {
                 if (r.defaultDenyEgress()) {
                     out.add(r.origin());
                 }
+                if (!builtin.contains(r)) {
+                    if (!r.ingress().isEmpty() || !r.ingressDeny().isEmpty()) {
+                        ro.ingress().add(r.origin());
+                    }
+                    if (!r.egress().isEmpty() || !r.egressDeny().isEmpty()) {
+                        ro.egress().add(r.origin());
+                    }
+                }
             }
         }
-        Enforcement e = new Enforcement(in, out);
+        ruleOrigins.put(ep.id(), ro);
+        enforce(ep, new Enforcement(in, out, !ro.ingress().isEmpty(), !ro.egress().isEmpty()));
+    }
+
+    /** Puts {@code e} in force, with the allow-all element of a direction enforced without default deny. */
+    private void enforce(EndpointPolicy ep, Enforcement e) {
+        for (Direction d : Direction.values()) {
+            defaultAllow(ep, d, e.defaultAllow(d));
+        }
         if (ep.enforcement(e)) {
             changes(ep.id()).enforcement(e);
+        }
+    }
+
+    private void defaultAllow(EndpointPolicy ep, Direction direction, boolean wanted) {
+        RuleRef ref = BuiltinRules.defaultAllow(direction);
+        boolean present = ep.plan(ref) != null;
+        if (wanted && !present) {
+            ep.addElement(new ElementPlan(ref, true, List.of(), List.of(ElementPlan.Port.ALL)), Set.of(0), materializer);
+        } else if (!wanted && present) {
+            ep.removeElement(ref, materializer);
         }
     }
 
@@ -358,6 +439,20 @@ public final class PolicyEngine {
         return revision;
     }
 
+    /**
+     * Continues after {@code published}, the last revision a previous run gave the datapath, so that
+     * revisions never go back: connections the datapath last checked under an old revision must never
+     * find it current again.
+     */
+    public void resumeAfter(long published) {
+        revision = Math.max(revision, published);
+    }
+
+    /** A new revision without changes of the engine's own, for changes the datapath got some other way. */
+    public long nextRevision() {
+        return ++revision;
+    }
+
     /** An endpoint's current map entries, sorted. */
     public Map<PolicyKey, PolicyEntry> entries(int endpoint) {
         EndpointPolicy ep = endpoints.get(endpoint);
@@ -410,4 +505,10 @@ public final class PolicyEngine {
             changes(endpoint).delete(key);
         }
     };
+
+    private record RuleOrigins(SortedSet<PolicyOrigin> ingress, SortedSet<PolicyOrigin> egress) {
+        RuleOrigins() {
+            this(new TreeSet<>(), new TreeSet<>());
+        }
+    }
 }

@@ -67,7 +67,7 @@ class PolicyEngineIncrementalTest {
         assertThat(upserts(s)).containsExactly("in " + client.id() + " 443/TCP allow");
         assertThat(s.deletes()).isEmpty();
         assertThat(s.enforcement()).as("already default-deny by A; enforcement names B too")
-                .isEqualTo(new Enforcement(new java.util.TreeSet<>(Set.of(A, B)), new java.util.TreeSet<>()));
+                .isEqualTo(new Enforcement(new java.util.TreeSet<>(Set.of(A, B)), new java.util.TreeSet<>(), true, false));
         assertThat(s.removed()).isFalse();
     }
 

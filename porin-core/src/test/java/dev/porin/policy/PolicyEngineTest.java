@@ -95,17 +95,20 @@ class PolicyEngineTest {
     }
 
     @Test
-    void rulesWithDefaultDenyOffAddAllowsWithoutEnforcing() {
+    void rulesWithDefaultDenyOffEnforceButAllowWhatNoDenyNames() {
         PolicyOrigin lax = cnp(NS, "lax");
         set(rule(lax, pods(NS, "app=server")).ingress(peers(endpoints(pods(NS, "app=client"))))
                 .egress(peers(entity(Entity.WORLD))).enableDefaultDeny(false, false).build());
-        assertThat(engine.enforcement(SERVER)).isEqualTo(Enforcement.NONE);
+        assertThat(engine.enforcement(SERVER).ingressBy()).isEmpty();
+        assertThat(engine.enforcement(SERVER).defaultAllow(INGRESS)).isTrue();
+        assertThat(engine.enforcement(SERVER).defaultAllow(EGRESS)).isTrue();
         assertThat(lines(engine, SERVER)).contains("in " + client.id() + " ANY allow", "out 2 ANY allow");
+        assertThat(verdict(engine, SERVER, other.id(), INGRESS, TCP, 443).allowed()).as("default-allow").isTrue();
 
         PolicyOrigin strict = cnp(NS, "strict");
         set(rule(strict, pods(NS, "app=server")).ingress(peer(endpoints(pods(NS, "app=other")), tcp(80))).build());
         assertThat(engine.enforcement(SERVER).ingressBy()).as("only the rule that asks for it is named").containsExactly(strict);
-        assertThat(engine.enforcement(SERVER).egress()).isFalse();
+        assertThat(engine.enforcement(SERVER).defaultAllow(EGRESS)).as("egress still default-allow").isTrue();
         assertThat(verdict(engine, SERVER, client.id(), INGRESS, TCP, 443).allowed()).isTrue();
     }
 

@@ -115,7 +115,26 @@ class EventOverloadIT {
         assertThat(markers.stream().mapToLong(m -> m.getLostEvents().getNumEventsLost()).sum())
                 .isEqualTo(o.eventsLost() - lostBefore);
 
+        String metrics = scrape(o.metricsAddress());
+        assertThat(metric(metrics, "porin_datapath_events_lost_total")).isEqualTo(o.eventsLost());
+        assertThat(metric(metrics, "hubble_lost_events_total{source=\"perf_event_ring_buffer\"}"))
+                .isEqualTo(o.eventsLost() - lostBefore);
+
         assertThat(rss(agent.pid())).as("agent resident memory").isLessThan(MAX_RSS_BYTES);
+    }
+
+    private static String scrape(String address) throws Exception {
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + address + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        }
+    }
+
+    /** The value of one sample, by its name and labels as the exposition format writes them. */
+    private static long metric(String text, String sample) {
+        return text.lines().filter(l -> l.startsWith(sample + " ")).findFirst()
+                .map(l -> (long) Double.parseDouble(l.substring(sample.length() + 1).split(" ")[0]))
+                .orElseThrow(() -> new AssertionError("no sample " + sample + " in\n" + text));
     }
 
     private static List<GetFlowsResponse> lostMarkers() {

@@ -212,6 +212,23 @@ class FlowsIT {
     }
 
     @Test
+    void aFieldMaskKeepsOnlyTheFieldsAskedFor() {
+        Tcp.request(client.netnsPath(), server.ip(), PORT, Duration.ofSeconds(3));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            Iterator<GetFlowsResponse> it = observer.getFlows(GetFlowsRequest.newBuilder().setNumber(1)
+                    .addWhitelist(filter().addSourcePod("default/client"))
+                    .setFieldMask(com.google.protobuf.FieldMask.newBuilder().addPaths("verdict").addPaths("source.pod_name"))
+                    .build());
+            assertThat(it.hasNext()).isTrue();
+            Flow f = it.next().getFlow();
+            assertThat(f.getSource().getPodName()).isEqualTo("client");
+            assertThat(f.getVerdict()).isNotEqualTo(Verdict.VERDICT_UNKNOWN);
+            assertThat(f.hasDestination()).isFalse();
+            assertThat(f.hasIP()).isFalse();
+        });
+    }
+
+    @Test
     void serverStatusCountsFlows() {
         Tcp.request(client.netnsPath(), server.ip(), PORT, Duration.ofSeconds(3));
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {

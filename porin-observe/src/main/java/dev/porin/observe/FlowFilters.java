@@ -7,6 +7,7 @@ import dev.porin.hubble.flow.FlowFilter;
 import dev.porin.hubble.flow.IPVersion;
 import dev.porin.hubble.flow.NetworkInterface;
 import dev.porin.hubble.flow.TCPFlags;
+import dev.porin.hubble.flow.Verdict;
 import dev.porin.labels.LabelSelector;
 import dev.porin.net.Ipv4Prefix;
 
@@ -94,7 +95,8 @@ public final class FlowFilters {
         }
         if (f.getEventTypeCount() > 0) {
             List<EventTypeFilter> types = f.getEventTypeList();
-            all.add(flow -> types.stream().anyMatch(t -> t.getType() == flow.eventType()
+            // Hubble: type 0 stands for any type.
+            all.add(flow -> types.stream().anyMatch(t -> (t.getType() == 0 || t.getType() == flow.eventType())
                     && (!t.getMatchSubType() || t.getSubType() == flow.eventSubType())));
         }
         if (f.getProtocolCount() > 0) {
@@ -110,7 +112,10 @@ public final class FlowFilters {
         }
         if (f.getReplyCount() > 0) {
             List<Boolean> replies = f.getReplyList();
-            all.add(flow -> flow.reply() != null && replies.contains(flow.reply()));
+            // Hubble: a drop cannot tell, but counts as no reply, as it did when filters matched the deprecated
+            // reply field (which clients such as Hubble UI still assume).
+            all.add(flow -> flow.reply() != null ? replies.contains(flow.reply())
+                    : flow.verdict() == Verdict.DROPPED && replies.contains(false));
         }
         if (f.getTcpFlagsCount() > 0) {
             List<Integer> masks = f.getTcpFlagsList().stream().map(FlowFilters::tcpMask).toList();

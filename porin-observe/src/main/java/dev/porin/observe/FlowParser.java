@@ -19,9 +19,11 @@ import java.util.List;
  */
 public final class FlowParser {
 
-    private static final int CT_ESTABLISHED = 1;
     private static final int CT_REPLY = 2;
-    private static final int CT_RELATED = 3;
+    /** Datapath trace reasons: 0 new, 1 established, 2 reply, 3 related, 4 reopened, 5 unknown, 6.. others. */
+    private static final int CT_UNKNOWN = 5;
+    /** Set in a trace reason when the packet was encrypted. */
+    private static final int CT_ENCRYPTED = 0x80;
 
     private final FlowContext context;
 
@@ -59,12 +61,17 @@ public final class FlowParser {
         Packet p = t.packet();
         FlowEndpoint src = resolve(p.srcIp(), t.sourceIdentity(), p.isIpv4());
         FlowEndpoint dst = resolve(p.dstIp(), t.destinationIdentity(), p.isIpv4());
-        boolean reply = t.ctState() == CT_REPLY;
+        // Hubble: the reason is the connection's state, without the encryption bit; the unknown state tells
+        // neither reply nor direction.
+        int state = t.ctState() & ~CT_ENCRYPTED;
+        boolean known = state != CT_UNKNOWN;
+        boolean reply = state == CT_REPLY;
         // Hubble: egress if the reporting endpoint sent the packet, unless it is a reply.
         boolean fromReporter = src.id() != 0 && src.id() == t.endpoint();
-        TrafficDirection dir = fromReporter != reply ? TrafficDirection.EGRESS : TrafficDirection.INGRESS;
+        TrafficDirection dir = !known || t.endpoint() == 0 ? TrafficDirection.TRAFFIC_DIRECTION_UNKNOWN
+                : fromReporter != reply ? TrafficDirection.EGRESS : TrafficDirection.INGRESS;
         return new Flow(time, Verdict.FORWARDED, 0, Flow.TYPE_TRACE, t.point(), src, dst, p, t.length(), dir,
-                reply, observationPoint(t.point()), traceReason(t.ctState()), 0, t.hash(), t.ifindex(),
+                known ? reply : null, observationPoint(t.point()), traceReason(state), 0, t.hash(), t.ifindex(),
                 t.endpoint(), List.of(), List.of(), context.policyRevision());
     }
 
@@ -126,13 +133,11 @@ public final class FlowParser {
         return p == null ? TraceObservationPoint.UNKNOWN_POINT : p;
     }
 
+    /** Hubble's numbers are the datapath's shifted by one below its unknown (5), which is 0, and equal above. */
     static TraceReason traceReason(int ctState) {
-        return switch (ctState) {
-            case 0 -> TraceReason.NEW;
-            case CT_ESTABLISHED -> TraceReason.ESTABLISHED;
-            case CT_REPLY -> TraceReason.REPLY;
-            case CT_RELATED -> TraceReason.RELATED;
-            default -> TraceReason.TRACE_REASON_UNKNOWN;
-        };
+        int state = ctState & ~CT_ENCRYPTED;
+        TraceReason r = state == CT_UNKNOWN ? TraceReason.TRACE_REASON_UNKNOWN
+                : TraceReason.forNumber(state < CT_UNKNOWN ? state + 1 : state);
+        return r == null ? TraceReason.TRACE_REASON_UNKNOWN : r;
     }
 }

@@ -2,7 +2,9 @@
 package dev.porin.observe;
 
 import com.google.protobuf.BoolValue;
+import com.google.protobuf.FieldMask;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.FieldMaskUtil;
 import dev.porin.api.Version;
 import dev.porin.datapath.events.Packet;
 import dev.porin.hubble.flow.CiliumEventType;
@@ -23,25 +25,71 @@ import dev.porin.hubble.flow.TCP;
 import dev.porin.hubble.flow.TCPFlags;
 import dev.porin.hubble.flow.TrafficDirection;
 import dev.porin.hubble.flow.UDP;
+import dev.porin.hubble.observer.GetFlowsRequest;
 import dev.porin.hubble.observer.GetFlowsResponse;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Flows in Hubble's protobuf form ({@code flow.Flow}), field for field as Hubble fills them. */
 public final class FlowProtos {
 
     private static final Emitter EMITTER = Emitter.newBuilder().setName("Porin").setVersion(Version.current()).build();
 
+    /** TCP flag bits in the order Hubble names them: SYN, ACK, RST, FIN, PSH, URG, ECE, CWR. */
+    private static final int[] FLAG_ORDER = {Packet.TCP_SYN, Packet.TCP_ACK, Packet.TCP_RST, Packet.TCP_FIN,
+            Packet.TCP_PSH, Packet.TCP_URG, Packet.TCP_ECE, Packet.TCP_CWR};
+    private static final String[] FLAG_NAMES = {"SYN", "ACK", "RST", "FIN", "PSH", "URG", "ECE", "CWR"};
+
+    /** ICMPv4 type names as Hubble prints them (gopacket's), and the code names of the types that have them. */
+    private static final Map<Integer, String> ICMP_TYPES = Map.ofEntries(Map.entry(0, "EchoReply"),
+            Map.entry(3, "DestinationUnreachable"), Map.entry(4, "SourceQuench"), Map.entry(5, "Redirect"),
+            Map.entry(8, "EchoRequest"), Map.entry(9, "RouterAdvertisement"), Map.entry(10, "RouterSolicitation"),
+            Map.entry(11, "TimeExceeded"), Map.entry(12, "ParameterProblem"), Map.entry(13, "TimestampRequest"),
+            Map.entry(14, "TimestampReply"), Map.entry(15, "InfoRequest"), Map.entry(16, "InfoReply"),
+            Map.entry(17, "AddressMaskRequest"), Map.entry(18, "AddressMaskReply"));
+    private static final Map<Integer, List<String>> ICMP_CODES = Map.of(
+            3, List.of("Net", "Host", "Protocol", "Port", "FragmentationNeeded", "SourceRoutingFailed", "NetUnknown",
+                    "HostUnknown", "SourceIsolated", "NetAdminProhibited", "HostAdminProhibited", "NetTOS", "HostTOS",
+                    "CommAdminProhibited", "HostPrecedence", "PrecedenceCutoff"),
+            5, List.of("Net", "Host", "TOS+Net", "TOS+Host"),
+            11, List.of("TTLExceeded", "FragmentReassemblyTimeExceeded"),
+            12, List.of("PointerIndicatesError", "MissingOption", "BadLength"));
+
     private FlowProtos() {
     }
 
     public static GetFlowsResponse response(FlowEvent event, NodeInfo node) {
+        return response(event, node, FieldMask.getDefaultInstance());
+    }
+
+    /** A response; a non-empty {@code mask} (GetFlowsRequest's field_mask) keeps only those flow fields. */
+    public static GetFlowsResponse response(FlowEvent event, NodeInfo node, FieldMask mask) {
         GetFlowsResponse.Builder b = GetFlowsResponse.newBuilder().setNodeName(node.name()).setTime(timestamp(event.time()));
         return switch (event) {
-            case Flow f -> b.setFlow(flow(f, node)).build();
+            case Flow f -> b.setFlow(masked(flow(f, node), mask)).build();
             case LostEvents l -> b.setLostEvents(lost(l)).build();
         };
+    }
+
+    private static dev.porin.hubble.flow.Flow masked(dev.porin.hubble.flow.Flow flow, FieldMask mask) {
+        if (mask.getPathsCount() == 0) {
+            return flow;
+        }
+        var out = dev.porin.hubble.flow.Flow.newBuilder();
+        FieldMaskUtil.merge(mask, flow, out);
+        return out.build();
+    }
+
+    /** The field mask of a request (or of its experimental part), checked against flow.Flow. */
+    public static FieldMask mask(GetFlowsRequest request) {
+        FieldMask mask = request.hasFieldMask() ? request.getFieldMask()
+                : request.getExperimental().getFieldMask();
+        if (mask.getPathsCount() > 0 && !FieldMaskUtil.isValid(dev.porin.hubble.flow.Flow.class, mask)) {
+            throw new IllegalArgumentException("field_mask: " + mask.getPathsList() + " names fields flow.Flow does not have");
+        }
+        return mask;
     }
 
     public static LostEvent lost(LostEvents l) {
@@ -167,36 +215,31 @@ public final class FlowProtos {
         };
     }
 
-    /** Set TCP flags in Hubble's order, comma separated: {@code SYN, ACK}. */
+    /** Set TCP flags in Hubble's order, comma separated: {@code SYN, ACK}, {@code ACK, FIN}. */
     public static String tcpFlagNames(int f) {
         List<String> names = new ArrayList<>(4);
-        String[] all = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
-        for (int i = 0; i < all.length; i++) {
-            if ((f & (1 << i)) != 0) {
-                names.add(all[i]);
+        for (int i = 0; i < FLAG_ORDER.length; i++) {
+            if ((f & FLAG_ORDER[i]) != 0) {
+                names.add(FLAG_NAMES[i]);
             }
         }
         return String.join(", ", names);
     }
 
+    /**
+     * An ICMPv4 type and code as Hubble names them: {@code EchoRequest}, {@code DestinationUnreachable(Port)},
+     * {@code EchoRequest(Code: 1)} for a code the type does not use, {@code 42(3)} for an unknown type.
+     */
     public static String icmpName(int type, int code) {
-        return switch (type) {
-            case 0 -> "EchoReply";
-            case 3 -> "DestinationUnreachable(" + switch (code) {
-                case 0 -> "Net";
-                case 1 -> "Host";
-                case 2 -> "Protocol";
-                case 3 -> "Port";
-                case 4 -> "FragmentationNeeded";
-                case 13 -> "CommunicationAdministrativelyProhibited";
-                default -> "Code" + code;
-            } + ")";
-            case 5 -> "Redirect";
-            case 8 -> "EchoRequest";
-            case 11 -> "TimeExceeded";
-            case 12 -> "ParameterProblem";
-            default -> "Type" + type;
-        };
+        String name = ICMP_TYPES.get(type);
+        if (name == null) {
+            return type + "(" + code + ")";
+        }
+        List<String> codes = ICMP_CODES.getOrDefault(type, List.of());
+        if (code < codes.size()) {
+            return name + "(" + codes.get(code) + ")";
+        }
+        return codes.isEmpty() && code == 0 ? name : name + "(Code: " + code + ")";
     }
 
     public static Timestamp timestamp(long epochNanos) {

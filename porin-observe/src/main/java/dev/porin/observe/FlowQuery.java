@@ -47,7 +47,8 @@ public final class FlowQuery {
 
     /** Runs the query to its end: the flows asked for, or, when following, until the sink or client stops. */
     public void run(Sink sink) throws InterruptedException {
-        long number = request.getNumber();
+        // uint64 on the wire: hubble's --all sends the largest value, which Java sees as negative.
+        long number = request.getNumber() < 0 ? Long.MAX_VALUE : request.getNumber();
         long seq;
         if (request.getFirst() || number == 0) {
             seq = request.getFollow() && number == 0 && !request.hasSince() ? ring.end() : ring.start();

@@ -61,6 +61,8 @@ public final class FlowRing {
 
     /** Wakes readers waiting for new events; the writer calls it once per batch. */
     public void publish() {
+        // Orders the writes of add() before the read of waiters; await() does the mirror image.
+        VarHandle.fullFence();
         if (waiters == 0) {
             return;
         }
@@ -110,7 +112,7 @@ public final class FlowRing {
         try {
             waiters++;
             try {
-                while (end() <= seq) {
+                while ((long) WRITTEN.getVolatile(this) <= seq) {
                     if (nanos <= 0) {
                         return false;
                     }

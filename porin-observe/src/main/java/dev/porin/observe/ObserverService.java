@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porin.observe;
 
+import com.google.protobuf.FieldMask;
 import dev.porin.api.Version;
 import dev.porin.hubble.observer.GetFlowsRequest;
 import dev.porin.hubble.observer.GetFlowsResponse;
@@ -16,6 +17,7 @@ import dev.porin.hubble.observer.ServerStatusResponse;
 import dev.porin.hubble.observer.TLS;
 import dev.porin.hubble.relay.NodeState;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
@@ -46,22 +48,38 @@ public final class ObserverService extends ObserverGrpc.ObserverImplBase {
     @Override
     public void getFlows(GetFlowsRequest request, StreamObserver<GetFlowsResponse> out) {
         FlowQuery query;
+        FieldMask mask;
         try {
             query = new FlowQuery(ring, request, node);
+            mask = FlowProtos.mask(request);
         } catch (IllegalArgumentException e) {
             out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
             return;
         }
         ServerCallStreamObserver<GetFlowsResponse> call = (ServerCallStreamObserver<GetFlowsResponse>) out;
+        // A slow client makes the query wait (and, when the ring overtakes it, see lost-events markers);
+        // flows are never buffered for it without bound.
+        Object ready = new Object();
+        Runnable wake = () -> {
+            synchronized (ready) {
+                ready.notifyAll();
+            }
+        };
+        call.setOnReadyHandler(wake);
+        call.setOnCancelHandler(wake);
         try {
             query.run(new FlowQuery.Sink() {
                 @Override
                 public boolean accept(FlowEvent event) {
-                    if (call.isCancelled()) {
+                    try {
+                        if (!awaitReady(call, ready)) {
+                            return false;
+                        }
+                        call.onNext(FlowProtos.response(event, node, mask));
+                        return true;
+                    } catch (StatusRuntimeException cancelled) {
                         return false;
                     }
-                    call.onNext(FlowProtos.response(event, node));
-                    return true;
                 }
 
                 @Override
@@ -74,8 +92,28 @@ public final class ObserverService extends ObserverGrpc.ObserverImplBase {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            out.onError(Status.CANCELLED.withDescription("server shutting down").asRuntimeException());
+            if (!call.isCancelled()) {
+                out.onError(Status.CANCELLED.withDescription("server shutting down").asRuntimeException());
+            }
         }
+    }
+
+    /** Waits until the transport takes more; false if the client went away. */
+    private static boolean awaitReady(ServerCallStreamObserver<?> call, Object ready) {
+        synchronized (ready) {
+            while (!call.isReady()) {
+                if (call.isCancelled()) {
+                    return false;
+                }
+                try {
+                    ready.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return !call.isCancelled();
     }
 
     @Override

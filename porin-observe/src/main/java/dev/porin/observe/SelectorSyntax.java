@@ -65,7 +65,7 @@ public final class SelectorSyntax {
 
     private static String key(String k, String text) {
         String key = k.strip();
-        if (key.isEmpty() || key.chars().anyMatch(Character::isWhitespace)) {
+        if (key.isEmpty() || key.chars().anyMatch(c -> Character.isWhitespace(c) || "=!(),".indexOf(c) >= 0)) {
             throw new IllegalArgumentException("bad label key '" + k + "' in selector '" + text + "'");
         }
         return key;

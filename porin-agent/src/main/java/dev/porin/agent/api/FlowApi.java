@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porin.agent.api;
 
+import com.google.protobuf.FieldMask;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.porin.agent.observe.MonitorEvents;
@@ -8,6 +9,7 @@ import dev.porin.api.Json;
 import dev.porin.hubble.observer.GetFlowsRequest;
 import dev.porin.observe.Flow;
 import dev.porin.observe.FlowEvent;
+import dev.porin.observe.FlowJson;
 import dev.porin.observe.FlowProtos;
 import dev.porin.observe.FlowQuery;
 import dev.porin.observe.FlowRing;
@@ -32,8 +34,6 @@ import java.util.TreeSet;
 public final class FlowApi {
 
     private static final Set<String> TYPES = Set.of("drop", "trace", "policy-verdict");
-    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames()
-            .omittingInsignificantWhitespace();
 
     private final FlowRing ring;
     private final NodeInfo node;
@@ -57,15 +57,13 @@ public final class FlowApi {
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalArgumentException("GetFlowsRequest: " + e.getMessage());
         }
-        FlowQuery query = new FlowQuery(ring, b.build(), node);
+        GetFlowsRequest request = b.build();
+        FlowQuery query = new FlowQuery(ring, request, node);
+        FieldMask mask = FlowProtos.mask(request);
         return Response.stream(Response.NDJSON, out -> query.run(new FlowQuery.Sink() {
             @Override
             public boolean accept(FlowEvent event) {
-                try {
-                    return out.write(line(PRINTER.print(FlowProtos.response(event, node))));
-                } catch (InvalidProtocolBufferException e) {
-                    throw new IllegalStateException(e);
-                }
+                return out.write(line(FlowJson.print(FlowProtos.response(event, node, mask))));
             }
 
             @Override

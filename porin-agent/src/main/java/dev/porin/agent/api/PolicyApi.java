@@ -50,7 +50,7 @@ public final class PolicyApi {
         router.get("/v1/endpoint/{id}/policy", r -> Response.ok(endpointPolicy(EndpointApi.parseId(r.pathParam("id")))));
     }
 
-    private List<dev.porin.agent.policy.AppliedObject> apply(Request r) {
+    private PolicyManager.Applied apply(Request r) {
         try {
             return policy.apply(new String(r.body(), StandardCharsets.UTF_8), source(r));
         } catch (PolicyValidationException e) {
@@ -58,7 +58,7 @@ public final class PolicyApi {
         }
     }
 
-    private List<dev.porin.agent.policy.AppliedObject> delete(Request r) {
+    private PolicyManager.Applied delete(Request r) {
         try {
             return policy.delete(new String(r.body(), StandardCharsets.UTF_8), source(r));
         } catch (PolicyValidationException e) {
@@ -72,7 +72,7 @@ public final class PolicyApi {
     }
 
     /** {@code ?all=true}, or {@code ?name=N[&namespace=NS][&kind=K]}: every policy kind with that name. */
-    private List<dev.porin.agent.policy.AppliedObject> deletePolicy(Request r) {
+    private PolicyManager.Applied deletePolicy(Request r) {
         boolean all = "true".equals(r.queryParam("all"));
         String name = r.queryParam("name");
         String namespace = r.queryParam("namespace");
@@ -93,10 +93,13 @@ public final class PolicyApi {
         return policy.delete(keys);
     }
 
-    private ApplyResult result(List<dev.porin.agent.policy.AppliedObject> outcomes) {
-        return new ApplyResult(outcomes.stream().map(o -> new ApplyResult.ObjectResult(o.key().kind(),
+    private ApplyResult result(PolicyManager.Applied applied) {
+        return new ApplyResult(applied.objects().stream().map(o -> new ApplyResult.ObjectResult(o.key().kind(),
                 o.key().namespace(), o.key().name(), o.action().toString())).toList(),
-                policy.read(() -> policy.engine().revision()));
+                policy.read(() -> policy.engine().revision()),
+                new ApplyResult.Timing(applied.parseNanos() / 1000, applied.storeNanos() / 1000,
+                        applied.resolveNanos() / 1000, applied.datapathNanos() / 1000, applied.saveNanos() / 1000,
+                        applied.entriesChanged()));
     }
 
     private PolicyList policies() {

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Maps method and path to a handler. Patterns are literal segments and {@code {name}} parameters:
  * {@code /v1/endpoint/{id}}. A handler's exception becomes an error answer here, the one place that
- * catches them.
+ * catches them. An {@link Observer} sees every answer, for metrics.
  */
 public final class Router {
 
@@ -23,13 +23,38 @@ public final class Router {
         Response handle(Request request) throws Exception;
     }
 
-    private record Route(String method, String[] segments, Handler handler) {
+    /**
+     * Told of every answer: {@code pattern} is the matched route's pattern, never the raw path, so that its
+     * values stay few ({@link #UNMATCHED} when no route matched the path); {@code nanos} is the time until
+     * the handler returned (for a streamed answer, until the stream began).
+     */
+    @FunctionalInterface
+    public interface Observer {
+        Observer NONE = (method, pattern, status, nanos) -> {
+        };
+
+        void answered(String method, String pattern, int status, long nanos);
+    }
+
+    /** The pattern reported for a path no route matches. */
+    public static final String UNMATCHED = "unmatched";
+
+    private record Route(String method, String pattern, String[] segments, Handler handler) {
     }
 
     private final List<Route> routes = new ArrayList<>();
+    private final Observer observer;
+
+    public Router() {
+        this(Observer.NONE);
+    }
+
+    public Router(Observer observer) {
+        this.observer = observer;
+    }
 
     public Router route(String method, String pattern, Handler handler) {
-        routes.add(new Route(method, split(pattern), handler));
+        routes.add(new Route(method, pattern, split(pattern), handler));
         return this;
     }
 
@@ -52,31 +77,41 @@ public final class Router {
     /** Routes and runs a request; never throws. */
     public Response dispatch(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
                              byte[] body) {
+        long start = System.nanoTime();
         String[] segments = split(path);
-        boolean pathMatched = false;
+        String pattern = UNMATCHED;
+        Response response = null;
         for (Route r : routes) {
             Map<String, String> params = match(r.segments(), segments);
             if (params == null) {
                 continue;
             }
-            pathMatched = true;
-            if (!r.method().equals(method)) {
-                continue;
-            }
-            try {
-                return r.handler().handle(new Request(method, path, params, query, headers, body));
-            } catch (ApiException e) {
-                return Response.error(e.status(), e.getMessage());
-            } catch (IllegalArgumentException e) {
-                return Response.error(400, e.getMessage());
-            } catch (Exception e) {
-                LOG.atError().addKeyValue("method", method).addKeyValue("path", path).setCause(e)
-                        .log("API request failed");
-                return Response.error(500, "internal error: " + e);
+            pattern = r.pattern();
+            if (r.method().equals(method)) {
+                response = run(r, new Request(method, path, params, query, headers, body));
+                break;
             }
         }
-        return pathMatched ? Response.error(405, method + " is not allowed on " + path)
-                : Response.error(404, "no such API path: " + path);
+        if (response == null) {
+            response = pattern.equals(UNMATCHED) ? Response.error(404, "no such API path: " + path)
+                    : Response.error(405, method + " is not allowed on " + path);
+        }
+        observer.answered(method, pattern, response.status(), System.nanoTime() - start);
+        return response;
+    }
+
+    private static Response run(Route route, Request request) {
+        try {
+            return route.handler().handle(request);
+        } catch (ApiException e) {
+            return Response.error(e.status(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return Response.error(400, e.getMessage());
+        } catch (Exception e) {
+            LOG.atError().addKeyValue("method", request.method()).addKeyValue("path", request.path()).setCause(e)
+                    .log("API request failed");
+            return Response.error(500, "internal error: " + e);
+        }
     }
 
     private static Map<String, String> match(String[] pattern, String[] path) {

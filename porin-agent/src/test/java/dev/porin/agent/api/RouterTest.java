@@ -6,6 +6,7 @@ import dev.porin.api.v1.ErrorModel;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -112,5 +113,35 @@ class RouterTest {
         assertThat(error(notANumber)).contains("'abc'");
         assertThat(badPrefix.status()).isEqualTo(400);
         assertThat(error(badPrefix)).isEqualTo("not an IPv4 prefix: 10.0.0.0");
+    }
+
+    private record Answer(String method, String pattern, int status, long nanos) {
+    }
+
+    @Test
+    void tellsTheObserverTheRoutePatternStatusAndDuration() {
+        List<Answer> answers = new ArrayList<>();
+        Router observed = new Router((m, p, s, n) -> answers.add(new Answer(m, p, s, n)));
+        observed.get("/v1/endpoint/{id}", r -> {
+            Thread.sleep(5);
+            return Response.ok(r.pathParam("id"));
+        });
+        observed.get("/v1/status", r -> {
+            throw new IOException("broken");
+        });
+
+        observed.dispatch("GET", "/v1/endpoint/42", Map.of(), Map.of(), new byte[0]);
+        observed.dispatch("GET", "/v1/endpoint/43", Map.of(), Map.of(), new byte[0]);
+        observed.dispatch("GET", "/v1/status", Map.of(), Map.of(), new byte[0]);
+        observed.dispatch("DELETE", "/v1/endpoint/42", Map.of(), Map.of(), new byte[0]);
+        observed.dispatch("GET", "/v1/nothing/here", Map.of(), Map.of(), new byte[0]);
+
+        assertThat(answers).extracting(Answer::method, Answer::pattern, Answer::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("GET", "/v1/endpoint/{id}", 200),
+                org.assertj.core.groups.Tuple.tuple("GET", "/v1/endpoint/{id}", 200),
+                org.assertj.core.groups.Tuple.tuple("GET", "/v1/status", 500),
+                org.assertj.core.groups.Tuple.tuple("DELETE", "/v1/endpoint/{id}", 405),
+                org.assertj.core.groups.Tuple.tuple("GET", Router.UNMATCHED, 404));
+        assertThat(answers.getFirst().nanos()).as("includes the handler's time").isGreaterThanOrEqualTo(5_000_000);
     }
 }

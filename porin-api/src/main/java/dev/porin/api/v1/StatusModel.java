@@ -15,6 +15,7 @@ public record StatusModel(
         List<MapFill> maps,
         Cni cni,
         Api api,
+        Policy policy,
         Observability observability) {
 
     /** {@code features}: each eBPF feature Porin uses and whether the running kernel offers it. */
@@ -37,6 +38,15 @@ public record StatusModel(
     }
 
     public record Api(String socket) {
+    }
+
+    /**
+     * Policy in force: policy objects, the revision, identities, and what did not fit: endpoints whose policy
+     * map is full (endpoint ID → entries left out; their traffic is dropped) and endpoints isolated because
+     * no identity was free for their labels.
+     */
+    public record Policy(int policies, long revision, int identities, int policyMapMaxEntries,
+                         Map<Integer, Integer> policyMapOverflow, List<Integer> identityExhausted) {
     }
 
     /**

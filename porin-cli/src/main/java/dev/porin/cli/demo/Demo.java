@@ -37,6 +37,17 @@ public final class Demo {
     static final Path SOCKET = Path.of("/var/run/porin-demo/porin.sock");
     static final Path BPF_ROOT = Path.of("/sys/fs/bpf/porin-demo");
     private static final List<String> PODS = List.of("frontend", "backend", "db");
+    /** The seed's example policy, unchanged: only frontend may talk to db. */
+    static final String POLICY = """
+            apiVersion: "cilium.io/v2"
+            kind: CiliumNetworkPolicy
+            metadata: {name: "allow-app-to-db"}
+            spec:
+              endpointSelector: {matchLabels: {app: db}}
+              ingress:
+                - fromEndpoints:
+                    - matchLabels: {app: frontend}
+            """;
 
     /** A pod: a network namespace plumbed by the CNI plugin. */
     record Pod(String name, String netns, String containerId, String ip) {
@@ -72,6 +83,15 @@ public final class Demo {
             showHostToPod(pods.get("backend"));
             step("porin endpoint list");
             porin("endpoint", "list");
+            applyPolicy();
+            showHttp(pods.get("frontend"), pods.get("db"));
+            showRefused(pods.get("backend"), pods.get("db"));
+            step("Why? porin policy trace --src default/backend --dst default/db --dport 8080/TCP");
+            porin("policy", "trace", "--src", "default/backend", "--dst", "default/db", "--dport", "8080/TCP");
+            step("What happened, as flows: porin observe --to-pod default/db --last 20");
+            porin("observe", "--to-pod", "default/db", "--last", "20");
+            step("Only the refused ones: porin observe --verdict DROPPED");
+            porin("observe", "--verdict", "DROPPED");
             step("Done. Cleaning up: pods, agent, datapath, CNI files and state.");
             return 0;
         } catch (RuntimeException e) {
@@ -188,6 +208,28 @@ public final class Demo {
         if (!r.ok()) {
             throw new IllegalStateException("HTTP from " + from.name() + " to " + to.name() + " failed: " + r.stderr().strip());
         }
+    }
+
+    private void applyPolicy() {
+        step("Policy: only frontend may talk to db (porin apply -f allow-app-to-db.yaml)");
+        POLICY.lines().forEach(l -> out.println("   | " + l));
+        Path file = work.resolve("allow-app-to-db.yaml");
+        try {
+            Files.writeString(file, POLICY);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        porin("apply", "-f", file.toString());
+        porin("endpoint", "list");
+    }
+
+    private void showRefused(Pod from, Pod to) {
+        step("Pod to pod: HTTP from " + from.name() + " to " + to.name() + ": the policy does not allow it");
+        Shell.Result r = Shell.run(curl(from, to));
+        if (r.ok()) {
+            throw new IllegalStateException("HTTP from " + from.name() + " to " + to.name() + " went through the policy");
+        }
+        out.println("   refused: " + r.stderr().strip());
     }
 
     private void showHostToPod(Pod to) {

@@ -14,9 +14,13 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,19 +31,29 @@ class AgentClientTest {
     @TempDir
     Path dir;
 
-    /** An agent that answers one request with a canned response, then hangs up. */
+    /** How a test agent answers, once it has read the request. */
+    @FunctionalInterface
+    private interface Answer {
+        void write(SocketChannel ch) throws Exception;
+    }
+
+    /** An agent that answers one request, with a canned response or as a test scripts it, then hangs up. */
     private static final class OneShotAgent implements AutoCloseable {
         private final ServerSocketChannel server;
         private final CompletableFuture<String> request = new CompletableFuture<>();
 
         OneShotAgent(Path socket, String response) throws IOException {
+            this(socket, ch -> send(ch, response));
+        }
+
+        OneShotAgent(Path socket, Answer answer) throws IOException {
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
             Thread.ofVirtual().start(() -> {
                 try (SocketChannel ch = server.accept()) {
                     request.complete(readRequest(ch));
-                    ch.write(ByteBuffer.wrap(response.getBytes(StandardCharsets.UTF_8)));
-                } catch (IOException e) {
+                    answer.write(ch);
+                } catch (Exception e) {
                     request.completeExceptionally(e);
                 }
             });
@@ -79,6 +93,20 @@ class AgentClientTest {
             return in.toString(StandardCharsets.UTF_8);
         }
     }
+
+    private static void send(SocketChannel ch, String text) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+
+    private static String chunk(String data) {
+        return Integer.toHexString(data.getBytes(StandardCharsets.UTF_8).length) + "\r\n" + data + "\r\n";
+    }
+
+    private static final String CHUNKED_HEAD = "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n";
 
     private static String response(String status, String body) {
         return "HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: "
@@ -153,5 +181,116 @@ class AgentClientTest {
                 .isInstanceOf(AgentException.class)
                 .hasMessageContaining(socket.toString())
                 .hasMessageContaining("porin agent");
+    }
+
+    @Test
+    void decodesAChunkedAnswer() throws Exception {
+        Path socket = dir.resolve("porin.sock");
+        try (var _ = new OneShotAgent(socket, CHUNKED_HEAD + chunk("{\"flow\":1}\n") + chunk("{\"flow\":2}\n") + "0\r\n\r\n")) {
+
+            byte[] body = new AgentClient(socket).call("POST", "/v1/flows", "{}".getBytes(StandardCharsets.UTF_8));
+
+            assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo("{\"flow\":1}\n{\"flow\":2}\n");
+        }
+    }
+
+    @Test
+    void streamHandsOverEachLineAsItArrives() throws Exception {
+        Path socket = dir.resolve("porin.sock");
+        CountDownLatch firstSeen = new CountDownLatch(1);
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (var agent = new OneShotAgent(socket, ch -> {
+            send(ch, CHUNKED_HEAD + chunk("one\n"));
+            boolean seen = firstSeen.await(5, TimeUnit.SECONDS);
+            events.add("agent sends two after the client " + (seen ? "saw" : "did not see") + " one");
+            send(ch, chunk("tw") + chunk("o\nthree\n") + "0\r\n\r\n");
+        })) {
+
+            new AgentClient(socket).stream("GET", "/v1/monitor", null, line -> {
+                events.add(line);
+                firstSeen.countDown();
+                return true;
+            });
+
+            assertThat(events).containsExactly("one", "agent sends two after the client saw one", "two", "three");
+            assertThat(agent.request()).startsWith("GET /v1/monitor HTTP/1.1\r\n");
+        }
+    }
+
+    @Test
+    void streamEndsWhenTheConsumerSaysStopAndHangsUp() throws Exception {
+        Path socket = dir.resolve("porin.sock");
+        CompletableFuture<Integer> afterStop = new CompletableFuture<>();
+        List<String> lines = new ArrayList<>();
+        try (var _ = new OneShotAgent(socket, ch -> {
+            send(ch, CHUNKED_HEAD + chunk("one\ntwo\n"));
+            afterStop.complete(ch.read(ByteBuffer.allocate(16))); // a follow stream never ends by itself
+        })) {
+
+            new AgentClient(socket).stream("POST", "/v1/flows", "{}".getBytes(StandardCharsets.UTF_8), line -> {
+                lines.add(line);
+                return false;
+            });
+
+            assertThat(lines).containsExactly("one");
+            assertThat(afterStop.get(5, TimeUnit.SECONDS)).as("the agent sees the connection closed").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void streamReadsALengthDelimitedAnswerToo() throws Exception {
+        Path socket = dir.resolve("porin.sock");
+        List<String> lines = new ArrayList<>();
+        try (var _ = new OneShotAgent(socket, response("200 OK", "{\"a\":1}\r\n{\"b\":\"é\"}"))) {
+
+            new AgentClient(socket).stream("GET", "/v1/monitor", null, lines::add);
+
+            assertThat(lines).containsExactly("{\"a\":1}", "{\"b\":\"é\"}");
+        }
+    }
+
+    @Test
+    void streamRefusalRaisesTheAgentsMessage() throws Exception {
+        Path socket = dir.resolve("porin.sock");
+        try (var _ = new OneShotAgent(socket, response("400 Bad Request",
+                "{\"error\":\"source_ip: 'x' is not an IP address or CIDR\"}"))) {
+
+            assertThatThrownBy(() -> new AgentClient(socket).stream("POST", "/v1/flows", new byte[0], line -> true))
+                    .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.status()).isEqualTo(400))
+                    .hasMessage("source_ip: 'x' is not an IP address or CIDR");
+        }
+    }
+
+    @Test
+    void anAgentThatHangsUpMidStreamIsReportedAsALostConnection() throws Exception {
+        Path socket = dir.resolve("porin.sock");
+        try (var _ = new OneShotAgent(socket, ch -> send(ch, CHUNKED_HEAD + "10\r\nhalf"))) {
+
+            assertThatThrownBy(() -> new AgentClient(socket).stream("GET", "/v1/monitor", null, line -> true))
+                    .isInstanceOf(AgentException.class)
+                    .hasMessageContaining("lost the connection to the porin agent at " + socket);
+        }
+    }
+
+    @Test
+    void anAgentThatHangsUpWithoutAnsweringSaysSo() throws Exception {
+        Path socket = dir.resolve("porin.sock");
+        try (var _ = new OneShotAgent(socket, ch -> { })) {
+
+            assertThatThrownBy(() -> new AgentClient(socket).get("/v1/status", VersionModel.class))
+                    .isInstanceOf(AgentException.class)
+                    .hasMessage("the porin agent at " + socket + " closed the connection without answering");
+        }
+    }
+
+    @Test
+    void anAnswerThatIsNotHttpIsMalformed() throws Exception {
+        Path socket = dir.resolve("porin.sock");
+        try (var _ = new OneShotAgent(socket, "hello\r\n\r\n")) {
+
+            assertThatThrownBy(() -> new AgentClient(socket).get("/v1/status", VersionModel.class))
+                    .isInstanceOf(AgentException.class)
+                    .hasMessage("malformed answer from the agent at " + socket + ": status line 'hello'");
+        }
     }
 }

@@ -70,22 +70,20 @@ public record Packet(long srcMac, long dstMac, int etherType, int ipVersion, int
         int icmpCode = 0;
         if (firstFragment && ihl >= 20) {
             switch (proto) {
-                case PROTO_TCP -> {
-                    if (l4len >= 14) {
-                        sport = u16(s, l4);
-                        dport = u16(s, l4 + 2);
-                        flags = Byte.toUnsignedInt(s.get(ValueLayout.JAVA_BYTE, l4 + 13));
-                    }
-                }
-                case PROTO_UDP, PROTO_SCTP -> {
+                case PROTO_TCP, PROTO_UDP, PROTO_SCTP -> {
                     if (l4len >= 4) {
                         sport = u16(s, l4);
                         dport = u16(s, l4 + 2);
                     }
+                    if (proto == PROTO_TCP && l4len >= 14) {
+                        flags = Byte.toUnsignedInt(s.get(ValueLayout.JAVA_BYTE, l4 + 13));
+                    }
                 }
                 case PROTO_ICMP -> {
-                    if (l4len >= 2) {
+                    if (l4len >= 1) {
                         icmpType = Byte.toUnsignedInt(s.get(ValueLayout.JAVA_BYTE, l4));
+                    }
+                    if (l4len >= 2) {
                         icmpCode = Byte.toUnsignedInt(s.get(ValueLayout.JAVA_BYTE, l4 + 1));
                     }
                 }

@@ -19,12 +19,7 @@ public final class Bpftool {
         JsonNode dump = Json.MAPPER.readTree(Cmd.check("bpftool", "-j", "map", "dump", "pinned", pin.toString()).stdout());
         List<byte[]> keys = new ArrayList<>();
         for (JsonNode entry : dump) {
-            JsonNode key = entry.get("key");
-            byte[] bytes = new byte[key.size()];
-            for (int i = 0; i < key.size(); i++) {
-                bytes[i] = (byte) Integer.parseInt(key.get(i).asString().substring(2), 16);
-            }
-            keys.add(bytes);
+            keys.add(bytes(entry.get("key")));
         }
         return keys;
     }
@@ -34,5 +29,37 @@ public final class Bpftool {
         byte[] addr = dev.porin.net.Ipv4Prefix.parseAddress(ip).getAddress();
         return keys(pin).stream().anyMatch(k -> k.length >= 4 && k[0] == addr[0] && k[1] == addr[1]
                 && k[2] == addr[2] && k[3] == addr[3]);
+    }
+
+    /**
+     * How many entries the inner map that the map-of-maps pinned at {@code outer} holds under {@code key}
+     * (a 4-byte key, such as an endpoint ID) has; -1 if it has no such inner map.
+     */
+    public static int innerMapEntries(Path outer, int key) {
+        for (JsonNode entry : dump("pinned", outer.toString())) {
+            byte[] k = bytes(entry.get("key"));
+            if (k.length == 4 && littleEndian(k) == key) {
+                int id = entry.has("inner_map_id") ? entry.get("inner_map_id").asInt()
+                        : littleEndian(bytes(entry.get("value")));
+                return dump("id", Integer.toString(id)).size();
+            }
+        }
+        return -1;
+    }
+
+    private static JsonNode dump(String how, String which) {
+        return Json.MAPPER.readTree(Cmd.check("bpftool", "-j", "map", "dump", how, which).stdout());
+    }
+
+    private static int littleEndian(byte[] four) {
+        return java.nio.ByteBuffer.wrap(four).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
+    private static byte[] bytes(JsonNode hex) {
+        byte[] bytes = new byte[hex.size()];
+        for (int i = 0; i < hex.size(); i++) {
+            bytes[i] = (byte) Integer.parseInt(hex.get(i).asString().substring(2), 16);
+        }
+        return bytes;
     }
 }

@@ -13,6 +13,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -155,6 +157,22 @@ public final class Tcp {
         }
     }
 
+    /** A connection from a pod if it is established within {@code timeout}, else null. */
+    public static Connection tryConnect(Path netns, String ip, int port, Duration timeout) {
+        SocketChannel ch = open(netns, 1).getFirst();
+        try {
+            ch.socket().connect(new InetSocketAddress(ip, port), (int) timeout.toMillis());
+            return new Connection(ch);
+        } catch (IOException e) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing to do
+            }
+            return null;
+        }
+    }
+
     private static ServerSocketChannel listen(Path netns, int port) {
         try {
             return NetNs.call(netns, () -> {
@@ -170,6 +188,39 @@ public final class Tcp {
 
     public static Server serve(Path netns, int port, String greeting) {
         return new Server(listen(netns, port), greeting);
+    }
+
+    /** {@code count} unconnected sockets of the namespace at {@code netns} (or of the host, for null). */
+    public static List<SocketChannel> open(Path netns, int count) {
+        try {
+            java.util.concurrent.Callable<List<SocketChannel>> opener = () -> {
+                List<SocketChannel> out = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    out.add(SocketChannel.open());
+                }
+                return out;
+            };
+            return netns == null ? opener.call() : NetNs.call(netns, opener);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open TCP sockets in " + netns, e);
+        }
+    }
+
+    /**
+     * Connects {@code channel} to {@code ip:port} and returns what the server said before closing, or null
+     * if connecting or reading did not finish within {@code timeout} (each). Closes the channel.
+     */
+    public static String exchange(SocketChannel channel, String ip, int port, Duration timeout) {
+        try (channel) {
+            var socket = channel.socket();
+            socket.connect(new InetSocketAddress(ip, port), (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.net.SocketTimeoutException | java.net.ConnectException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("TCP to " + ip + ":" + port, e);
+        }
     }
 
     /**

@@ -11,42 +11,58 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A pod: a network namespace named {@code pe2e-<agent suffix>-<name>}, and its attachment to the agent's
- * network through CNI ADD. Closing it deletes the attachment (if the agent runs) and the namespace.
+ * A pod: a network namespace named {@code pe2e-<agent suffix>-<name>} (or {@code pe2e-<agent suffix>-<k8s
+ * namespace>-<name>} outside the {@code default} namespace), and its attachment to the agent's network
+ * through CNI ADD, which tells the agent the pod's Kubernetes namespace and name in {@code CNI_ARGS}.
+ * Closing it deletes the attachment (if the agent runs) and the namespace.
  */
 public final class TestPod implements AutoCloseable {
 
     public static final String CNI_VERSION = "1.1.0";
 
+    public static final String DEFAULT_NAMESPACE = "default";
+
     private final TestAgent agent;
+    private final String namespace;
     private final String name;
     private final String netns;
     private final String containerId;
     private JsonNode result;
 
-    private TestPod(TestAgent agent, String name) {
+    private TestPod(TestAgent agent, String namespace, String name) {
         this.agent = agent;
+        this.namespace = namespace;
         this.name = name;
-        this.netns = "pe2e-" + agent.suffix() + "-" + name;
+        this.netns = "pe2e-" + agent.suffix() + "-" + (namespace.equals(DEFAULT_NAMESPACE) ? "" : namespace + "-") + name;
         byte[] id = new byte[16];
         new SecureRandom().nextBytes(id);
         this.containerId = HexFormat.of().formatHex(id);
     }
 
-    /** The namespace alone, not yet attached. */
+    /** The network namespace alone, not yet attached; a pod of Kubernetes namespace {@code default}. */
     public static TestPod create(TestAgent agent, String name) {
-        TestPod pod = new TestPod(agent, name);
+        return create(agent, DEFAULT_NAMESPACE, name);
+    }
+
+    /** The network namespace alone, not yet attached, for pod {@code name} of Kubernetes {@code namespace}. */
+    public static TestPod create(TestAgent agent, String namespace, String name) {
+        TestPod pod = new TestPod(agent, namespace, name);
         Cmd.check("ip", "netns", "add", pod.netns);
         return pod;
     }
 
-    /** A namespace attached with CNI ADD; fails the test if ADD fails. */
+    /** A pod of namespace {@code default} attached with CNI ADD; fails the test if ADD fails. */
     public static TestPod attached(TestAgent agent, String name, Map<String, String> labels) {
-        TestPod pod = create(agent, name);
+        return attached(agent, DEFAULT_NAMESPACE, name, labels);
+    }
+
+    /** Pod {@code name} of Kubernetes {@code namespace}, attached with CNI ADD; fails the test if ADD fails. */
+    public static TestPod attached(TestAgent agent, String namespace, String name, Map<String, String> labels) {
+        TestPod pod = create(agent, namespace, name);
         try {
             Cni.Outcome out = pod.add(labels);
             if (!out.ok()) {
-                throw new AssertionError("CNI ADD for " + name + " failed: " + out.stdout() + out.stderr());
+                throw new AssertionError("CNI ADD for " + namespace + "/" + name + " failed: " + out.stdout() + out.stderr());
             }
             return pod;
         } catch (RuntimeException | AssertionError e) {
@@ -78,11 +94,16 @@ public final class TestPod implements AutoCloseable {
     }
 
     private String args() {
-        return "IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=" + name;
+        return "IgnoreUnknown=1;K8S_POD_NAMESPACE=" + namespace + ";K8S_POD_NAME=" + name;
     }
 
     public String name() {
         return name;
+    }
+
+    /** The pod's Kubernetes namespace. */
+    public String namespace() {
+        return namespace;
     }
 
     public String containerId() {

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.porin.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** An agent socket that answers one request with a chunked stream of the given lines, each in a chunk of its own. */
+final class FakeAgent implements AutoCloseable {
+
+    private final ServerSocketChannel server;
+    private final CompletableFuture<String> request = new CompletableFuture<>();
+
+    FakeAgent(Path socket, String... lines) throws IOException {
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        Thread.ofVirtual().start(() -> {
+            try (SocketChannel ch = server.accept()) {
+                request.complete(readRequest(ch));
+                StringBuilder answer = new StringBuilder("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n");
+                for (String line : lines) {
+                    String data = line + "\n";
+                    answer.append(Integer.toHexString(data.getBytes(StandardCharsets.UTF_8).length)).append("\r\n")
+                            .append(data).append("\r\n");
+                }
+                ByteBuffer b = ByteBuffer.wrap(answer.append("0\r\n\r\n").toString().getBytes(StandardCharsets.UTF_8));
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+            } catch (IOException e) {
+                request.completeExceptionally(e);
+            }
+        });
+    }
+
+    /** The request line, headers and body the command sent. */
+    String request() throws Exception {
+        return request.get(5, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+
+    private static String readRequest(SocketChannel ch) throws IOException {
+        ByteArrayOutputStream in = new ByteArrayOutputStream();
+        ByteBuffer b = ByteBuffer.allocate(4096);
+        int bodyStart = -1;
+        int length = 0;
+        while (bodyStart < 0 || in.size() < bodyStart + length) {
+            if (ch.read(b.clear()) < 0) {
+                throw new IOException("client closed early");
+            }
+            in.write(b.array(), 0, b.position());
+            String text = in.toString(StandardCharsets.UTF_8);
+            int headEnd = text.indexOf("\r\n\r\n");
+            if (bodyStart < 0 && headEnd >= 0) {
+                bodyStart = headEnd + 4;
+                for (String line : text.substring(0, headEnd).split("\r\n")) {
+                    if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                        length = Integer.parseInt(line.substring(15).trim());
+                    }
+                }
+            }
+        }
+        return in.toString(StandardCharsets.UTF_8);
+    }
+}
