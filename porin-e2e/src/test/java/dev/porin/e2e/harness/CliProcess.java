@@ -49,8 +49,13 @@ public final class CliProcess implements AutoCloseable {
         });
     }
 
+    /**
+     * The command line for {@code porin <args>}. SIGINT is reset to its default first: a test run started as a
+     * script's background job inherits it ignored, and the JVM never handles a signal it was started ignoring.
+     */
     private static List<String> command(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", DIST.resolve("lib").toAbsolutePath() + "/*", "dev.porin.cli.PorinCli"));
         cmd.addAll(List.of(args));
         return cmd;
