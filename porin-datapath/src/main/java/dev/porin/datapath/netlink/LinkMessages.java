@@ -55,14 +55,6 @@ final class LinkMessages {
         return m.endNested(peer).endNested(data).endNested(linkInfo);
     }
 
-    static MessageBuilder newDummy(String name, int mtu) {
-        checkName(name);
-        MessageBuilder m = ifinfomsg(create(), 0, 0, 0).attrString(IFLA_IFNAME, name).attrU32(IFLA_MTU, mtu);
-        int linkInfo = m.startNested(IFLA_LINKINFO);
-        m.attrString(IFLA_INFO_KIND, "dummy");
-        return m.endNested(linkInfo);
-    }
-
     /** Sets IFF_UP: ifi_change selects the flags ifi_flags changes. */
     static MessageBuilder up(int ifindex) {
         return ifinfomsg(new MessageBuilder(RTM_NEWLINK, 0), ifindex, IFF_UP, IFF_UP);

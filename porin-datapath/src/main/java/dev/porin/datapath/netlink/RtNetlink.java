@@ -51,12 +51,6 @@ public final class RtNetlink implements AutoCloseable {
         return created(spec.name());
     }
 
-    /** Creates a dummy link, left down; the kernel picks its MAC address. */
-    public Link createDummy(String name, int mtu) {
-        socket.request(LinkMessages.newDummy(name, mtu), "RTM_NEWLINK dummy " + name);
-        return created(name);
-    }
-
     public Optional<Link> link(String name) {
         return getLink(LinkMessages.get(name), "RTM_GETLINK " + name);
     }

@@ -8,7 +8,6 @@ import dev.porin.datapath.testing.Privileges;
 import dev.porin.net.Ipv4Prefix;
 import dev.porin.net.MacAddress;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -104,31 +103,6 @@ class RtNetlinkIT {
                     new Link(1, "lo", MacAddress.parse("00:00:00:00:00:00"), 65536, false, null), up);
         }
         assertThat(ip("-n", NetFixture.name(node), "-o", "link", "show", "dev", name)).contains(",UP");
-    }
-
-    @Test
-    void createsADummyLink() throws Exception {
-        Path node = fixture.netns();
-        String name = NetFixture.linkName();
-        try (RtNetlink nl = NetNs.call(node, RtNetlink::open)) {
-            Link dummy;
-            try {
-                dummy = nl.createDummy(name, 1400);
-            } catch (NetlinkException e) {
-                // A kernel built without CONFIG_DUMMY: the refusal must still be a readable one.
-                assertThat(e.errno()).isEqualTo(Errno.ENOTSUP);
-                assertThat(e).hasMessage("RTM_NEWLINK dummy " + name
-                        + " failed: -95 EOPNOTSUPP (Operation not supported): Unknown device type");
-                Assumptions.abort("this kernel has no dummy link driver (CONFIG_DUMMY); only its refusal was checked");
-                return;
-            }
-            assertThat(dummy.name()).isEqualTo(name);
-            assertThat(dummy.mtu()).isEqualTo(1400);
-            assertThat(dummy.kind()).isEqualTo("dummy");
-            assertThat(ip("-n", NetFixture.name(node), "-d", "-o", "link", "show", "dev", name)).contains("dummy");
-            assertThat(nl.deleteLink(dummy.index())).isTrue();
-            assertThat(nl.deleteLink(dummy.index())).isFalse();
-        }
     }
 
     @Test
