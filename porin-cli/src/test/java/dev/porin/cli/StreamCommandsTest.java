@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.porin.cli;
 
+import dev.porin.cli.client.OneShotAgent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -45,7 +46,7 @@ class StreamCommandsTest {
     @Test
     void observePostsTheRequestAndPrintsEachFlow() throws Exception {
         Path socket = dir.resolve("porin.sock");
-        try (FakeAgent agent = new FakeAgent(socket, FLOW)) {
+        try (OneShotAgent agent = OneShotAgent.streaming(socket, FLOW)) {
 
             String out = run(new ObserveCommand(), "-H", socket.toString(), "--last", "50", "--verdict", "DROPPED");
 
@@ -59,7 +60,7 @@ class StreamCommandsTest {
     @Test
     void monitorSaysItListensThenPrintsEachEvent() throws Exception {
         Path socket = dir.resolve("porin.sock");
-        try (FakeAgent agent = new FakeAgent(socket, DROP_EVENT)) {
+        try (OneShotAgent agent = OneShotAgent.streaming(socket, DROP_EVENT)) {
 
             String out = run(new MonitorCommand(), "-H", socket.toString(), "--type", "drop", "-t", "trace", "--related-to", "1202");
 
@@ -76,7 +77,7 @@ class StreamCommandsTest {
     @Test
     void monitorJsonPrintsTheEventsAsTheyCome() throws Exception {
         Path socket = dir.resolve("porin.sock");
-        try (var _ = new FakeAgent(socket, DROP_EVENT)) {
+        try (var _ = OneShotAgent.streaming(socket, DROP_EVENT)) {
 
             assertThat(run(new MonitorCommand(), "-H", socket.toString(), "-o", "json")).isEqualTo(DROP_EVENT + "\n");
         }

@@ -5,24 +5,20 @@ import dev.porin.api.v1.VersionModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static dev.porin.cli.client.OneShotAgent.CHUNKED_HEAD;
+import static dev.porin.cli.client.OneShotAgent.chunk;
+import static dev.porin.cli.client.OneShotAgent.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,83 +26,6 @@ class AgentClientTest {
 
     @TempDir
     Path dir;
-
-    /** How a test agent answers, once it has read the request. */
-    @FunctionalInterface
-    private interface Answer {
-        void write(SocketChannel ch) throws Exception;
-    }
-
-    /** An agent that answers one request, with a canned response or as a test scripts it, then hangs up. */
-    private static final class OneShotAgent implements AutoCloseable {
-        private final ServerSocketChannel server;
-        private final CompletableFuture<String> request = new CompletableFuture<>();
-
-        OneShotAgent(Path socket, String response) throws IOException {
-            this(socket, ch -> send(ch, response));
-        }
-
-        OneShotAgent(Path socket, Answer answer) throws IOException {
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(socket));
-            Thread.ofVirtual().start(() -> {
-                try (SocketChannel ch = server.accept()) {
-                    request.complete(readRequest(ch));
-                    answer.write(ch);
-                } catch (Exception e) {
-                    request.completeExceptionally(e);
-                }
-            });
-        }
-
-        /** What the client sent, head and body. */
-        String request() throws Exception {
-            return request.get(5, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-        }
-
-        private static String readRequest(SocketChannel ch) throws IOException {
-            ByteArrayOutputStream in = new ByteArrayOutputStream();
-            ByteBuffer b = ByteBuffer.allocate(4096);
-            int bodyStart = -1;
-            int length = 0;
-            while (bodyStart < 0 || in.size() < bodyStart + length) {
-                if (ch.read(b.clear()) < 0) {
-                    throw new IOException("client closed early");
-                }
-                in.write(b.array(), 0, b.position());
-                String text = in.toString(StandardCharsets.UTF_8);
-                int headEnd = text.indexOf("\r\n\r\n");
-                if (bodyStart < 0 && headEnd >= 0) {
-                    bodyStart = headEnd + 4;
-                    for (String line : text.substring(0, headEnd).split("\r\n")) {
-                        if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                            length = Integer.parseInt(line.substring(15).trim());
-                        }
-                    }
-                }
-            }
-            return in.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    private static void send(SocketChannel ch, String text) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-        while (b.hasRemaining()) {
-            ch.write(b);
-        }
-    }
-
-    private static String chunk(String data) {
-        return Integer.toHexString(data.getBytes(StandardCharsets.UTF_8).length) + "\r\n" + data + "\r\n";
-    }
-
-    private static final String CHUNKED_HEAD = "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\n"
-            + "Transfer-Encoding: chunked\r\n\r\n";
 
     private static String response(String status, String body) {
         return "HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: "

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.porin.cli;
+package dev.porin.cli.client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,43 +14,67 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** An agent socket that answers one request with a chunked stream of the given lines, each in a chunk of its own. */
-final class FakeAgent implements AutoCloseable {
+/** An agent socket that answers one request, with a canned response or as a test scripts it, then hangs up. */
+public final class OneShotAgent implements AutoCloseable {
+
+    /** How the agent answers, once it has read the request. */
+    @FunctionalInterface
+    public interface Answer {
+        void write(SocketChannel ch) throws Exception;
+    }
+
+    public static final String CHUNKED_HEAD = "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n";
 
     private final ServerSocketChannel server;
     private final CompletableFuture<String> request = new CompletableFuture<>();
 
-    FakeAgent(Path socket, String... lines) throws IOException {
+    public OneShotAgent(Path socket, String response) throws IOException {
+        this(socket, ch -> send(ch, response));
+    }
+
+    public OneShotAgent(Path socket, Answer answer) throws IOException {
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         Thread.ofVirtual().start(() -> {
             try (SocketChannel ch = server.accept()) {
                 request.complete(readRequest(ch));
-                StringBuilder answer = new StringBuilder("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\n"
-                        + "Transfer-Encoding: chunked\r\n\r\n");
-                for (String line : lines) {
-                    String data = line + "\n";
-                    answer.append(Integer.toHexString(data.getBytes(StandardCharsets.UTF_8).length)).append("\r\n")
-                            .append(data).append("\r\n");
-                }
-                ByteBuffer b = ByteBuffer.wrap(answer.append("0\r\n\r\n").toString().getBytes(StandardCharsets.UTF_8));
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-            } catch (IOException e) {
+                answer.write(ch);
+            } catch (Exception e) {
                 request.completeExceptionally(e);
             }
         });
     }
 
-    /** The request line, headers and body the command sent. */
-    String request() throws Exception {
+    /** An agent that answers with a chunked NDJSON stream of the given lines, each in a chunk of its own. */
+    public static OneShotAgent streaming(Path socket, String... lines) throws IOException {
+        StringBuilder answer = new StringBuilder(CHUNKED_HEAD);
+        for (String line : lines) {
+            answer.append(chunk(line + "\n"));
+        }
+        return new OneShotAgent(socket, answer.append("0\r\n\r\n").toString());
+    }
+
+    /** What the client sent, head and body. */
+    public String request() throws Exception {
         return request.get(5, TimeUnit.SECONDS);
     }
 
     @Override
     public void close() throws IOException {
         server.close();
+    }
+
+    public static void send(SocketChannel ch, String text) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+
+    /** One HTTP chunk carrying data. */
+    public static String chunk(String data) {
+        return Integer.toHexString(data.getBytes(StandardCharsets.UTF_8).length) + "\r\n" + data + "\r\n";
     }
 
     private static String readRequest(SocketChannel ch) throws IOException {
